@@ -1,0 +1,11 @@
+"""keras-gans: generative adversarial networks for Keras 3, trained with `model.fit`.
+
+Public API (anything not listed here is private):
+"""
+
+from keras_gans import callbacks, data, losses, networks
+from keras_gans.models import GAN
+
+__version__ = "0.1.0"
+
+__all__ = ["GAN", "callbacks", "data", "losses", "networks"]

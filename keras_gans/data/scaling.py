@@ -1,0 +1,20 @@
+"""Pixel scaling between stored images and the [-1, 1] range GANs train on."""
+
+import tensorflow as tf
+
+
+def scale_images(images, *rest):
+    """Maps images in [0, 255] (uint8 or float) to float32 in [-1, 1].
+
+    Extra arguments (labels) pass through unchanged, so it can be mapped over
+    a dataset of `(images, labels)` too.
+
+    Example:
+
+    ```python
+    ds = tf.data.Dataset.from_tensor_slices(uint8_images).batch(128)
+    ds = ds.map(keras_gans.data.scale_images)
+    ```
+    """
+    scaled = tf.cast(images, tf.float32) / 127.5 - 1.0
+    return (scaled, *rest) if rest else scaled

@@ -1,0 +1,392 @@
+"""The generative adversarial network as a `keras.Model`."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from keras_gans import losses as losses_module
+from keras_gans.callbacks.terminate_on_non_finite_loss import TerminateOnNonFiniteLoss
+from keras_gans.latent import latent_vectors
+from keras_gans.models.training_data_checks import check_training_data
+
+_COMPILE_KWARGS = ("jit_compile", "steps_per_execution", "run_eagerly", "auto_scale_loss")
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class GAN(keras.Model):
+    """A generator and a discriminator trained against each other with `fit`.
+
+    Each `train_step` takes one batch of real images and makes two updates:
+
+    1. **Discriminator**: fresh latent vectors z ~ N(0, I) give fakes G(z); D
+       is trained to tell the real batch from the fakes.
+    2. **Generator**: new latent vectors give new fakes; G is trained to make
+       D call them real.
+
+    Both networks run with `training=True` in both steps (BatchNorm uses batch
+    statistics and updates its moving averages; Dropout is active). Noise comes
+    from a `keras.random.SeedGenerator` owned by the model, so a seeded model
+    trains reproducibly and its noise state is saved and restored with it.
+    Under a `tf.distribute` strategy every replica draws the latent vectors of
+    the whole global batch and keeps its own slice, and losses are averaged
+    over the global batch, so multi-device training matches one device.
+
+    Logged metrics: `d_loss`, `g_loss`, and `d_real` / `d_fake`, the mean
+    probability D assigns to real and generated images. At the equilibrium
+    D*(x) = p_data / (p_data + p_g) = 1/2, so both drifting towards 0.5 is the
+    sign of a balanced game; `d_real` -> 1 with `d_fake` -> 0 means D is winning.
+
+    Args:
+        generator: `keras.Model` mapping `(batch, latent_dim)` latent vectors
+            to images in [-1, 1].
+        discriminator: `keras.Model` mapping images to one logit per image.
+        latent_dim: int, size of the latent vectors.
+        seed: int or None, seed of the model's noise. Defaults to `None`.
+
+    Example:
+
+    ```python
+    import keras, keras_gans as kg
+    gan = kg.GAN(
+        generator=kg.networks.dcgan_generator(128, (28, 28, 1)),
+        discriminator=kg.networks.dcgan_discriminator((28, 28, 1)),
+        latent_dim=128,
+    )
+    gan.compile()  # Adam(2e-4, beta_1=0.5) for both, non-saturating loss
+    gan.fit(kg.data.load("fashion_mnist"), epochs=5)
+    images = gan.generate(16, seed=0)  # (16, 28, 28, 1) in [-1, 1]
+    ```
+
+    Reference:
+        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
+    """
+
+    tracker_names = ("d_loss", "g_loss", "d_real", "d_fake")
+    default_loss = "non_saturating"
+
+    def __init__(self, generator, discriminator, latent_dim, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        # === Networks ===
+        self.generator = generator
+        self.discriminator = discriminator
+        self.latent_dim = int(latent_dim)
+        self.seed = seed
+        self._check_networks()
+
+        # === Noise ===
+        self.seed_generator = keras.random.SeedGenerator(seed, name="noise")
+
+        # === Trackers ===
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracker_names}
+
+        # The networks are built functional models: nothing is left to build,
+        # and Keras must not try to build this model by calling it on images.
+        self.built = True
+
+    # === Shapes and checks ===
+
+    @property
+    def image_shape(self):
+        """`(height, width, channels)` the discriminator expects, if known."""
+        inputs = getattr(self.discriminator, "inputs", None)
+        return tuple(inputs[0].shape[1:]) if inputs else None
+
+    def _check_networks(self):
+        if not isinstance(self.generator, keras.Model):
+            raise ValueError(
+                f"`generator` must be a keras.Model. Received: generator={self.generator!r}"
+            )
+        if not isinstance(self.discriminator, keras.Model):
+            raise ValueError(
+                "`discriminator` must be a keras.Model. "
+                f"Received: discriminator={self.discriminator!r}"
+            )
+        g_inputs = getattr(self.generator, "inputs", None)
+        if g_inputs and g_inputs[0].shape[-1] != self.latent_dim:
+            raise ValueError(
+                f"The generator takes latent vectors of size {g_inputs[0].shape[-1]}, "
+                f"but the model was given latent_dim={self.latent_dim}."
+            )
+        g_outputs = getattr(self.generator, "outputs", None)
+        if g_outputs and self.image_shape is not None:
+            produced = tuple(g_outputs[0].shape[1:])
+            if produced != self.image_shape:
+                raise ValueError(
+                    "The generator's output shape does not match the discriminator's "
+                    f"input shape. Received: generator output (None, *{produced}), "
+                    f"expected (None, *{self.image_shape}) for the discriminator."
+                )
+
+    def check_labels(self, labels):
+        """Checks the labels of a batch before training; `GAN` ignores labels."""
+
+    # === Compile ===
+
+    def default_optimizer(self):
+        """A fresh instance of the default optimizer for either network."""
+        return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+
+    def compile(
+        self,
+        d_optimizer="auto",
+        g_optimizer="auto",
+        loss="auto",
+        label_smoothing=0.0,
+        **kwargs,
+    ):
+        """Configures the model for training.
+
+        Args:
+            d_optimizer: optimizer (instance, name or config) for the
+                discriminator. `"auto"` gives the class default:
+                `Adam(2e-4, beta_1=0.5)` for `GAN` (Radford et al. 2015).
+            g_optimizer: optimizer for the generator; must be a different
+                object from `d_optimizer`. `"auto"` gives the class default.
+            loss: name of an adversarial loss in `keras_gans.losses`
+                (`"minimax"`, `"non_saturating"`, `"least_squares"`,
+                `"hinge"`, `"wasserstein"`) or an `AdversarialLoss`.
+                `"auto"` gives the class default (`"non_saturating"`).
+            label_smoothing: one-sided label smoothing, the real target
+                becomes `1 - label_smoothing`. Defaults to `0.0`.
+            **kwargs: `jit_compile`, `steps_per_execution`, `run_eagerly`,
+                `auto_scale_loss`, passed to `keras.Model.compile`.
+        """
+        unexpected = sorted(set(kwargs) - set(_COMPILE_KWARGS))
+        if unexpected:
+            raise ValueError(
+                f"{type(self).__name__}.compile() takes d_optimizer, g_optimizer, loss, "
+                f"label_smoothing and {list(_COMPILE_KWARGS)}. "
+                f"Received unexpected arguments: {unexpected}"
+            )
+        self.d_optimizer = self._resolve_optimizer(d_optimizer)
+        self.g_optimizer = self._resolve_optimizer(g_optimizer)
+        if self.d_optimizer is self.g_optimizer:
+            raise ValueError(
+                "The discriminator and the generator need separate optimizers, but "
+                "the same optimizer object was passed for both. Received: "
+                f"d_optimizer is g_optimizer ({self.d_optimizer!r}). Pass two "
+                "instances, e.g. keras.optimizers.Adam(2e-4, beta_1=0.5) twice."
+            )
+        loss = self.default_loss if loss == "auto" else loss
+        self.adversarial_loss = losses_module.get(loss, label_smoothing=label_smoothing)
+        self._compile_kwargs = dict(kwargs)
+        super().compile(optimizer=None, **kwargs)
+        # Optimizer variables must exist before a checkpoint is restored into
+        # them, or Keras skips their state with only a warning.
+        with self.distribute_strategy.scope():
+            for optimizer, network in (
+                (self.d_optimizer, self.discriminator),
+                (self.g_optimizer, self.generator),
+            ):
+                if not optimizer.built:
+                    optimizer.build(network.trainable_variables)
+
+    def _resolve_optimizer(self, identifier):
+        if identifier == "auto":
+            return self.default_optimizer()
+        return keras.optimizers.get(identifier)
+
+    def get_compile_config(self):
+        if not self.compiled:
+            return {}
+        return {
+            "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
+            "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
+            "loss": self.adversarial_loss.name,
+            "label_smoothing": self.adversarial_loss.label_smoothing,
+            **self._compile_kwargs,
+        }
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        for key in ("d_optimizer", "g_optimizer"):
+            config[key] = keras.optimizers.deserialize(config[key])
+        self.compile(**config)
+
+    # === Serialization ===
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "generator": keras.saving.serialize_keras_object(self.generator),
+                "discriminator": keras.saving.serialize_keras_object(self.discriminator),
+                "latent_dim": self.latent_dim,
+                "seed": self.seed,
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", "discriminator"):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+    # === Noise ===
+
+    def sample_latent(self, batch_size):
+        """Draws `batch_size` latent vectors z ~ N(0, I) from the model's noise.
+
+        Under a `tf.distribute` strategy each replica draws the vectors of the
+        whole global batch (the same ones, since the seed state is mirrored)
+        and keeps its own slice, so the replicas use different vectors and the
+        global batch sees exactly what one device would.
+        """
+        replicas = losses_module.num_replicas()
+        if replicas == 1:
+            return keras.random.normal(
+                (batch_size, self.latent_dim), seed=self.seed_generator
+            )
+        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+        z = keras.random.normal(
+            (batch_size * replicas, self.latent_dim), seed=self.seed_generator
+        )
+        return z[replica * batch_size : (replica + 1) * batch_size]
+
+    # === Network inputs (overridden by conditional models) ===
+
+    def unpack_batch(self, data):
+        """Splits a batch into `(images, labels)`; labels are None when absent."""
+        if isinstance(data, (tuple, list)):
+            return data[0], (data[1] if len(data) > 1 else None)
+        return data, None
+
+    def generator_inputs(self, z, labels):
+        return z
+
+    def discriminator_inputs(self, images, labels):
+        return images
+
+    # === Training ===
+
+    def discriminator_loss(self, real_logits, fake_logits, real_images, fake_images, labels):
+        """The discriminator's loss and any extra values to log, as `(loss, logs)`.
+
+        Subclasses add regularisers here (see `WGANGP`).
+        """
+        loss = self.adversarial_loss.discriminator_loss(real_logits, fake_logits)
+        return loss, {}
+
+    def train_discriminator(self, real_images, labels=None):
+        """One discriminator update on `real_images` and as many fresh fakes."""
+        batch_size = ops.shape(real_images)[0]
+        z = self.sample_latent(batch_size)
+        fake_images = self.generator(self.generator_inputs(z, labels), training=True)
+        with tf.GradientTape() as tape:
+            real_logits = self.discriminator(
+                self.discriminator_inputs(real_images, labels), training=True
+            )
+            fake_logits = self.discriminator(
+                self.discriminator_inputs(fake_images, labels), training=True
+            )
+            d_loss, logs = self.discriminator_loss(
+                real_logits, fake_logits, real_images, fake_images, labels
+            )
+            scaled_loss = self.d_optimizer.scale_loss(d_loss)
+        variables = self.discriminator.trainable_variables
+        gradients = tape.gradient(scaled_loss, variables)
+        self.d_optimizer.apply_gradients(zip(gradients, variables))
+        return {"d_loss": d_loss, "real_logits": real_logits, "fake_logits": fake_logits, **logs}
+
+    def train_generator(self, batch_size, labels=None):
+        """One generator update on `batch_size` fresh latent vectors."""
+        z = self.sample_latent(batch_size)
+        with tf.GradientTape() as tape:
+            fake_images = self.generator(self.generator_inputs(z, labels), training=True)
+            fake_logits = self.discriminator(
+                self.discriminator_inputs(fake_images, labels), training=True
+            )
+            g_loss = self.adversarial_loss.generator_loss(fake_logits)
+            scaled_loss = self.g_optimizer.scale_loss(g_loss)
+        variables = self.generator.trainable_variables
+        gradients = tape.gradient(scaled_loss, variables)
+        self.g_optimizer.apply_gradients(zip(gradients, variables))
+        return {"g_loss": g_loss}
+
+    def train_step(self, data):
+        real_images, labels = self.unpack_batch(data)
+        d_results = self.train_discriminator(real_images, labels)
+        g_results = self.train_generator(ops.shape(real_images)[0], labels)
+        return self.update_trackers({**d_results, **g_results})
+
+    def update_trackers(self, results):
+        """Updates the trackers from one step's results and returns the logs."""
+        for name, value in results.items():
+            if name in ("real_logits", "fake_logits"):
+                continue
+            # Losses were divided by the number of replicas (see losses.py).
+            self.trackers[name].update_state(losses_module.unscale_for_logging(value))
+        if "d_real" in self.trackers:
+            self.trackers["d_real"].update_state(ops.sigmoid(results["real_logits"]))
+            self.trackers["d_fake"].update_state(ops.sigmoid(results["fake_logits"]))
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    @property
+    def metrics(self):
+        # Listed so that Keras resets them at the start of every epoch.
+        return list(self.trackers.values())
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto",
+            callbacks=None, **kwargs):
+        """Trains the model; see `keras.Model.fit`.
+
+        Before the first step the data is checked (first batch of a dataset,
+        all of an array): a clear `ValueError` for an empty dataset, images of
+        the wrong shape, integer images or values outside [-1, 1]. A
+        `TerminateOnNonFiniteLoss` callback is added unless one is given, since
+        Keras' `TerminateOnNaN` only reads `logs["loss"]`.
+        """
+        if not self.compiled:
+            raise ValueError(
+                f"Call `{type(self).__name__}.compile()` before `fit()`. "
+                "Received: an uncompiled model."
+            )
+        check_training_data(self, x, y)
+        if isinstance(x, tf.data.Dataset):
+            # A dataset shuffles itself; Keras would only warn about `shuffle`.
+            kwargs.setdefault("shuffle", False)
+        callbacks = list(callbacks or [])
+        if not any(isinstance(c, TerminateOnNonFiniteLoss) for c in callbacks):
+            callbacks.append(TerminateOnNonFiniteLoss())
+        return super().fit(
+            x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
+            callbacks=callbacks, **kwargs,
+        )
+
+    # === Sampling ===
+
+    def call(self, inputs, training=False):
+        """Runs the generator on latent vectors (and labels, if conditional)."""
+        return self.generator(inputs, training=training)
+
+    def generate_from_latent(self, z, labels=None, batch_size=256):
+        """Images for given latent vectors, in inference mode, as a numpy array."""
+        images = []
+        for start in range(0, len(z), batch_size):
+            stop = start + batch_size
+            inputs = self.generator_inputs(
+                z[start:stop], None if labels is None else labels[start:stop]
+            )
+            images.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
+        return np.concatenate(images).astype("float32")
+
+    def generate(self, num_images, seed=None, batch_size=256):
+        """Generates `num_images` images in [-1, 1] as a float32 numpy array.
+
+        Args:
+            num_images: int > 0, how many images to generate.
+            seed: int or None. The same seed gives the same images; the
+                model's training noise is not touched. Defaults to `None`.
+            batch_size: how many images the generator makes per call.
+                Defaults to `256`.
+        """
+        if not isinstance(num_images, (int, np.integer)) or num_images < 1:
+            raise ValueError(
+                f"`num_images` must be a positive int. Received: num_images={num_images!r}"
+            )
+        z = latent_vectors(num_images, self.latent_dim, seed)
+        return self.generate_from_latent(z, batch_size=batch_size)
+

@@ -1,0 +1,178 @@
+"""DCGAN generator and discriminator builders (Radford et al. 2015).
+
+The DCGAN rules: strided (transposed) convolutions instead of pooling,
+BatchNorm in both networks (not on G's output nor D's input layer), ReLU in G
+with tanh on the output, LeakyReLU(0.2) in D, no hidden fully connected layers
+beyond the projection of z and the final logit.
+
+Any image size that halves down to 4 or 7 works: 8, 14, 16, 28, 32, 56, 64, ...
+With `num_classes`, both networks are conditional (Mirza & Osindero 2014): G
+embeds the label and joins it to z; D is a projection discriminator (Miyato &
+Koyama 2018), whose logit is `psi(phi(x)) + <embed(y), phi(x)>`. Projection was
+chosen over label maps concatenated to the image because it conditions the
+decision itself rather than the input pixels, adds no input channels, and is
+the form that conditional GANs with good class fidelity use.
+"""
+
+import keras
+from keras import layers
+
+from keras_gans.networks.shapes import check_image_shape, downsampling_steps
+
+
+def _batch_norm(name):
+    # Synchronized: under a `tf.distribute` strategy the statistics are those of
+    # the global batch, so multi-device training matches one device.
+    return layers.BatchNormalization(momentum=0.9, synchronized=True, name=name)
+
+
+def _normalization(kind, name):
+    if kind == "batch":
+        return _batch_norm(name)
+    if kind == "layer":
+        return layers.LayerNormalization(axis=[1, 2, 3], name=name)
+    raise ValueError(
+        "`normalization` must be 'batch', 'layer' or None. "
+        f"Received: normalization={kind!r}"
+    )
+
+
+def _check_num_classes(num_classes):
+    if num_classes is not None and (not isinstance(num_classes, int) or num_classes < 2):
+        raise ValueError(
+            "`num_classes` must be None or an integer >= 2. "
+            f"Received: num_classes={num_classes!r}"
+        )
+
+
+def dcgan_generator(
+    latent_dim,
+    image_shape,
+    num_classes=None,
+    filters=None,
+    kernel_size=4,
+    name="generator",
+):
+    """Builds a DCGAN generator: z -> Dense -> reshape -> [ConvT, BN, ReLU]* -> tanh.
+
+    Args:
+        latent_dim: int, size of the latent vector z.
+        image_shape: `(height, width, channels)` of the images to generate;
+            height and width must halve down to 4 or 7.
+        num_classes: int or None. If set, the generator also takes an int
+            label, embedded and concatenated to z. Defaults to `None`.
+        filters: int, channels at the lowest resolution, halved at every
+            upsampling. Defaults to `16 * 2**stages` (64 for 28x28, 128 for
+            32x32, 256 for 64x64), so the last hidden layer has 32 channels:
+            sized for CPU training, raise it for more capacity.
+        kernel_size: int, transposed-convolution kernel size. Defaults to `4`.
+        name: model name. Defaults to `"generator"`.
+
+    Returns:
+        A `keras.Model` mapping `z` (or `[z, labels]`) to images in [-1, 1].
+
+    Example:
+
+    >>> g = dcgan_generator(latent_dim=128, image_shape=(28, 28, 1))
+    >>> g.output_shape
+    (None, 28, 28, 1)
+
+    Reference:
+        Radford et al., "Unsupervised Representation Learning with Deep
+        Convolutional Generative Adversarial Networks", ICLR 2016.
+    """
+    height, width, channels = check_image_shape(image_shape)
+    _check_num_classes(num_classes)
+    steps = downsampling_steps(height, width)
+    base_h, base_w = height >> steps, width >> steps
+    filters = filters or 16 * 2**steps
+
+    z = keras.Input((latent_dim,), name="z")
+    inputs, x = z, z
+    if num_classes is not None:
+        labels = keras.Input((), dtype="int32", name="labels")
+        embedded = layers.Embedding(num_classes, latent_dim, name="label_embedding")(
+            labels
+        )
+        x = layers.Concatenate(name="z_and_label")([z, embedded])
+        inputs = [z, labels]
+
+    x = layers.Dense(base_h * base_w * filters, use_bias=False, name="project")(x)
+    x = _batch_norm("project_bn")(x)
+    x = layers.ReLU(name="project_relu")(x)
+    x = layers.Reshape((base_h, base_w, filters), name="reshape")(x)
+    for i in range(steps - 1):
+        filters = max(filters // 2, 16)
+        x = layers.Conv2DTranspose(
+            filters, kernel_size, strides=2, padding="same", use_bias=False,
+            name=f"up{i + 1}_conv",
+        )(x)
+        x = _batch_norm(f"up{i + 1}_bn")(x)
+        x = layers.ReLU(name=f"up{i + 1}_relu")(x)
+    images = layers.Conv2DTranspose(
+        channels, kernel_size, strides=2, padding="same", activation="tanh",
+        name="to_image",
+    )(x)
+    return keras.Model(inputs, images, name=name)
+
+
+def dcgan_discriminator(
+    image_shape,
+    num_classes=None,
+    filters=32,
+    kernel_size=4,
+    normalization="batch",
+    name="discriminator",
+):
+    """Builds a DCGAN discriminator: [Conv2D, BN, LeakyReLU(0.2)]* -> logit.
+
+    Args:
+        image_shape: `(height, width, channels)`; height and width must halve
+            down to 4 or 7.
+        num_classes: int or None. If set, the discriminator also takes an int
+            label and becomes a projection discriminator. Defaults to `None`.
+        filters: int, channels of the first convolution, doubled at every
+            downsampling. Defaults to `32` (sized for CPU training).
+        kernel_size: int, convolution kernel size. Defaults to `4`.
+        normalization: `"batch"` (DCGAN), `"layer"` (for a WGAN-GP critic,
+            where BatchNorm would couple the examples the penalty treats
+            independently) or `None`. Defaults to `"batch"`.
+        name: model name. Defaults to `"discriminator"`.
+
+    Returns:
+        A `keras.Model` mapping images (or `[images, labels]`) to one logit
+        per image, shape `(batch, 1)`.
+
+    Reference:
+        Radford et al., ICLR 2016; Miyato & Koyama, "cGANs with Projection
+        Discriminator", ICLR 2018.
+    """
+    height, width, channels = check_image_shape(image_shape)
+    _check_num_classes(num_classes)
+    if normalization is not None:
+        _normalization(normalization, "check")  # validate before building
+    steps = downsampling_steps(height, width)
+
+    images = keras.Input((height, width, channels), name="images")
+    x = images
+    for i in range(steps):
+        x = layers.Conv2D(
+            filters, kernel_size, strides=2, padding="same",
+            use_bias=i == 0 or normalization is None, name=f"down{i + 1}_conv",
+        )(x)
+        if i > 0 and normalization is not None:
+            x = _normalization(normalization, f"down{i + 1}_norm")(x)
+        x = layers.LeakyReLU(0.2, name=f"down{i + 1}_lrelu")(x)
+        filters *= 2
+    features = layers.Flatten(name="features")(x)
+    logits = layers.Dense(1, name="logit")(features)
+
+    if num_classes is None:
+        return keras.Model(images, logits, name=name)
+    labels = keras.Input((), dtype="int32", name="labels")
+    embedded = layers.Embedding(
+        num_classes, features.shape[-1], name="label_projection"
+    )(labels)
+    projection = layers.Dot(axes=1, name="projection")([embedded, features])
+    logits = layers.Add(name="conditional_logit")([logits, projection])
+    return keras.Model([images, labels], logits, name=name)
