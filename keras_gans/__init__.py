@@ -3,9 +3,9 @@
 Public API (anything not listed here is private):
 """
 
-from keras_gans import callbacks, data, losses, networks
+from keras_gans import callbacks, data, images, losses, networks
 from keras_gans.models import GAN
 
 __version__ = "0.1.0"
 
-__all__ = ["GAN", "callbacks", "data", "losses", "networks"]
+__all__ = ["GAN", "callbacks", "data", "images", "losses", "networks"]

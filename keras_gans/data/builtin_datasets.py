@@ -39,7 +39,8 @@ def _from_idx_dir(directory, split):
 def _from_keras_cache(name, split):
     cache = keras_datasets_dir()
     if name == "fashion_mnist":
-        return _from_idx_dir(os.path.join(cache, "fashion-mnist"), split), cache
+        path = os.path.join(cache, "fashion-mnist")
+        return _from_idx_dir(path, split), path
     if name == "mnist":
         path = os.path.join(cache, "mnist.npz")
         if not os.path.exists(path):

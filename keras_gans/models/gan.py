@@ -225,6 +225,22 @@ class GAN(keras.Model):
             config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
 
+    # Keras saves a layer's own variables but not its SeedGenerator states; the
+    # noise state is saved too, so that a restored model resumes the same noise.
+    _NOISE_STATE_KEY = "noise_seed_state"
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store[self._NOISE_STATE_KEY] = self.seed_generator.state.numpy()
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        if self._NOISE_STATE_KEY in keys:
+            self.seed_generator.state.assign(store[self._NOISE_STATE_KEY])
+        super().load_own_variables(
+            {key: store[key] for key in keys if key != self._NOISE_STATE_KEY}
+        )
+
     # === Noise ===
 
     def sample_latent(self, batch_size):
