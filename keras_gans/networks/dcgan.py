@@ -62,9 +62,8 @@ def dcgan_generator(
         num_classes: int or None. If set, the generator also takes an int
             label, embedded and concatenated to z. Defaults to `None`.
         filters: int, channels at the lowest resolution, halved at every
-            upsampling. Defaults to `16 * 2**stages` (64 for 28x28, 128 for
-            32x32, 256 for 64x64), so the last hidden layer has 32 channels:
-            sized for CPU training, raise it for more capacity.
+            upsampling. Defaults to `32 * 2**stages` (128 for 28x28, 256 for
+            32x32, 512 for 64x64), so the last hidden layer has 64 channels.
         kernel_size: int, transposed-convolution kernel size. Defaults to `4`.
         name: model name. Defaults to `"generator"`.
 
@@ -85,7 +84,7 @@ def dcgan_generator(
     _check_num_classes(num_classes)
     steps = downsampling_steps(height, width)
     base_h, base_w = height >> steps, width >> steps
-    filters = filters or 16 * 2**steps
+    filters = filters or 32 * 2**steps
 
     z = keras.Input((latent_dim,), name="z")
     inputs, x = z, z
