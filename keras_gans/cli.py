@@ -37,12 +37,15 @@ def build_parser():
                        help="fashion_mnist (default, offline), mnist, cifar10, a tfds "
                        "name, a .npz file (x, optional y) or a folder of images")
     train.add_argument("--epochs", type=_positive_int, default=5, help="epochs (default: 5)")
-    train.add_argument("--batch-size", type=_positive_int, default=128,
-                       help="images per batch (default: 128)")
+    train.add_argument("--batch-size", type=_positive_int, default=None,
+                       help="images per batch (default: 128; 320 for wgan and wgan_gp, "
+                       "whose batches are split into 5 critic steps of 64)")
     train.add_argument("--out", default="runs/default",
                        help="run folder for all outputs (default: runs/default)")
     train.add_argument("--latent-dim", type=_positive_int, default=128,
                        help="size of the latent vectors (default: 128)")
+    train.add_argument("--num-classes", type=_positive_int, default=None,
+                       help="number of classes for cgan (default: largest label + 1)")
     train.add_argument("--loss", default="auto",
                        help="adversarial loss: minimax, non_saturating, least_squares, "
                        "hinge, wasserstein (default: the model's own)")
@@ -62,7 +65,10 @@ def build_parser():
     )
     sample.add_argument("--model", required=True, help="path to a saved .keras model")
     sample.add_argument("-n", "--num-images", type=_positive_int, default=64,
-                        help="number of images (default: 64)")
+                        help="number of images (default: 64; for a conditional model, "
+                        "spread over one row per class unless --labels is given)")
+    sample.add_argument("--labels", type=int, nargs="+", default=None,
+                        help="class labels to generate, one image each (conditional models)")
     sample.add_argument("--out", default="samples.png", help="output PNG (default: samples.png)")
     sample.add_argument("--seed", type=int, default=0, help="sampling seed (default: 0)")
     sample.add_argument("--scale", type=_positive_int, default=2,
@@ -76,12 +82,21 @@ def run_train(args):
 
     import keras_gans as kg
     from keras_gans.plots import plot_history
-    from keras_gans.presets import build_model
+    from keras_gans.presets import CONDITIONAL_PRESETS, build_model
 
     keras.utils.set_random_seed(args.seed)
-    dataset = kg.data.load(args.dataset, batch_size=args.batch_size, seed=args.seed)
+    conditional = args.model in CONDITIONAL_PRESETS
+    batch_size = args.batch_size or (320 if args.model.startswith("wgan") else 128)
+    dataset = kg.data.load(
+        args.dataset, batch_size=batch_size, with_labels=conditional, seed=args.seed
+    )
+    images_spec = dataset.element_spec[0] if conditional else dataset.element_spec
+    num_classes = None
+    if conditional:
+        num_classes = args.num_classes or _count_classes(dataset)
     model = build_model(
-        args.model, dataset.element_spec.shape[1:], latent_dim=args.latent_dim, seed=args.seed
+        args.model, images_spec.shape[1:], latent_dim=args.latent_dim,
+        num_classes=num_classes, seed=args.seed,
     )
     model.compile(loss=args.loss, label_smoothing=args.label_smoothing)
     os.makedirs(args.out, exist_ok=True)
@@ -104,6 +119,16 @@ def run_train(args):
     return 0
 
 
+def _count_classes(dataset):
+    """Largest label in a labelled dataset, plus one (one pass over the labels)."""
+    import tensorflow as tf
+
+    largest = dataset.map(lambda images, labels: tf.reduce_max(labels)).reduce(
+        tf.constant(-1, tf.int32), tf.maximum
+    )
+    return int(largest) + 1
+
+
 def run_sample(args):
     import keras
 
@@ -111,9 +136,21 @@ def run_sample(args):
     from keras_gans.images import save_grid
 
     model = keras.models.load_model(args.model)
-    images = model.generate(args.num_images, seed=args.seed)
-    save_grid(images, args.out, scale=args.scale)
-    print(f"Wrote {args.num_images} images to {args.out}")
+    num_classes = getattr(model, "num_classes", None)
+    rows = None
+    if num_classes is None:
+        if args.labels is not None:
+            raise SystemExit(f"--labels is for conditional models; {args.model} is not one.")
+        images = model.generate(args.num_images, seed=args.seed)
+    else:
+        labels = args.labels
+        if labels is None:  # one row per class
+            per_class = max(args.num_images // num_classes, 1)
+            labels = [c for c in range(num_classes) for _ in range(per_class)]
+            rows = num_classes
+        images = model.generate(labels, seed=args.seed)
+    save_grid(images, args.out, rows=rows, scale=args.scale)
+    print(f"Wrote {len(images)} images to {args.out}")
     return 0
 
 

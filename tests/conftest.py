@@ -63,3 +63,30 @@ def gan():
 
 def weights_of(model):
     return [v.numpy() for v in model.weights]
+
+
+NUM_CLASSES = 3
+
+
+def tiny_labels(n=64):
+    return (np.arange(n) % NUM_CLASSES).astype("int32")
+
+
+def tiny_model(model_class, seed=0, compile_kwargs=None, **model_kwargs):
+    """An uncompiled-then-compiled tiny model of any class, with fitting networks."""
+    keras.utils.set_random_seed(seed)
+    num_classes = NUM_CLASSES if model_class is kg.ConditionalGAN else None
+    if num_classes:
+        model_kwargs["num_classes"] = num_classes
+    normalization = "layer" if model_class is kg.WGANGP else "batch"
+    model = model_class(
+        tiny_generator(num_classes), tiny_discriminator(num_classes, normalization),
+        latent_dim=LATENT_DIM, seed=seed, **model_kwargs,
+    )
+    model.compile(**(compile_kwargs or {}))
+    return model
+
+
+def tiny_data_for(model, n=64, batch_size=16):
+    labels = tiny_labels(n) if isinstance(model, kg.ConditionalGAN) else None
+    return tiny_dataset(n, batch_size, labels)

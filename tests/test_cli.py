@@ -43,3 +43,20 @@ def test_help_explains_every_option():
     )
     for option in ("--model", "--dataset", "--epochs", "--batch-size", "--out", "--seed"):
         assert option in result.stdout
+
+
+def test_conditional_and_wasserstein_presets(tmp_path):
+    pixels = ((tiny_images(60) + 1) * 127.5).astype("uint8")
+    np.savez(tmp_path / "labelled.npz", x=pixels, y=np.arange(60) % 3)
+    run_cli("train", "--model", "cgan", "--dataset", "labelled.npz", "--epochs", "1",
+            "--batch-size", "20", "--latent-dim", "8", "--out", "runs/cgan", cwd=tmp_path)
+    model = tmp_path / "runs" / "cgan" / "model.keras"
+    result = run_cli("sample", "--model", str(model), "--labels", "0", "2", "--out", "two.png", cwd=tmp_path)
+    assert "Wrote 2 images" in result.stdout
+    result = run_cli("sample", "--model", str(model), "-n", "6", "--out", "rows.png", "--scale", "1", cwd=tmp_path)
+    assert Image.open(tmp_path / "rows.png").size == (2 * 16 + 3 * 2, 3 * 16 + 4 * 2)  # a row per class
+
+    run_cli("train", "--model", "wgan_gp", "--dataset", "labelled.npz", "--epochs", "1",
+            "--batch-size", "20", "--latent-dim", "8", "--out", "runs/wgan_gp", cwd=tmp_path)
+    header = (tmp_path / "runs" / "wgan_gp" / "history.csv").read_text().splitlines()[0]
+    assert {"wasserstein", "gradient_penalty"} <= set(header.split(","))

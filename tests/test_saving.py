@@ -3,7 +3,10 @@ import warnings
 import keras
 import numpy as np
 
-from conftest import tiny_dataset, tiny_gan, weights_of
+import pytest
+
+import keras_gans as kg
+from conftest import tiny_data_for, tiny_dataset, tiny_gan, tiny_model, weights_of
 
 
 def _optimizer_state(optimizer):
@@ -51,3 +54,41 @@ def test_jit_compiled_model_round_trips(tmp_path):
     assert loaded.get_compile_config()["jit_compile"] is True
     loaded.fit(tiny_dataset(n=16), epochs=1, verbose=0)
     assert int(loaded.d_optimizer.iterations) == 2
+
+
+@pytest.mark.parametrize("model_class", [kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
+def test_every_model_class_round_trips_with_optimizer_state(model_class, tmp_path):
+    model = tiny_model(model_class, critic_steps=2) if model_class is not kg.ConditionalGAN else tiny_model(model_class)
+    model.fit(tiny_data_for(model), epochs=1, verbose=0)
+    model.save(tmp_path / "m.keras")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert "Skipping variable loading" not in " ".join(str(w.message) for w in caught)
+    assert type(loaded) is model_class
+    def own_arguments(m):  # the networks are compared through their outputs below
+        return {k: v for k, v in m.get_config().items() if k not in ("generator", "discriminator")}
+
+    assert own_arguments(loaded) == own_arguments(model)
+    assert set(own_arguments(model)) >= (
+        {"num_classes"} if model_class is kg.ConditionalGAN else {"critic_steps"}
+    )
+    z = np.random.default_rng(0).standard_normal((3, 8)).astype("float32")
+    labels = np.array([0, 1, 2], "int32") if model_class is kg.ConditionalGAN else None
+    np.testing.assert_array_equal(loaded.generate_from_latent(z, labels), model.generate_from_latent(z, labels))
+    for opt, opt_loaded in ((model.d_optimizer, loaded.d_optimizer), (model.g_optimizer, loaded.g_optimizer)):
+        assert type(opt_loaded) is type(opt) and int(opt_loaded.iterations) == int(opt.iterations) > 0
+        for a, b in zip(_optimizer_state(opt), _optimizer_state(opt_loaded)):
+            np.testing.assert_array_equal(a, b)
+    loaded.fit(tiny_data_for(loaded), epochs=1, verbose=0)
+    model.fit(tiny_data_for(model), epochs=1, verbose=0)
+    for a, b in zip(weights_of(model), weights_of(loaded)):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize("model_class", [kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
+def test_every_model_class_trains_with_jit_compile(model_class):
+    kwargs = {} if model_class is kg.ConditionalGAN else {"critic_steps": 2}
+    model = tiny_model(model_class, compile_kwargs={"jit_compile": True}, **kwargs)
+    history = model.fit(tiny_data_for(model, n=32), epochs=1, verbose=0).history
+    assert np.isfinite(history["d_loss"]).all() and int(model.g_optimizer.iterations) == 2

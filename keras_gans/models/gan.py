@@ -8,6 +8,7 @@ from keras import ops
 from keras_gans import losses as losses_module
 from keras_gans.callbacks.terminate_on_non_finite_loss import TerminateOnNonFiniteLoss
 from keras_gans.latent import latent_vectors
+from keras_gans.models.batches import split_batch
 from keras_gans.models.training_data_checks import check_training_data
 
 _COMPILE_KWARGS = ("jit_compile", "steps_per_execution", "run_eagerly", "auto_scale_loss")
@@ -120,6 +121,9 @@ class GAN(keras.Model):
 
     def check_labels(self, labels):
         """Checks the labels of a batch before training; `GAN` ignores labels."""
+
+    def check_batch_size(self, batch_size):
+        """Checks the batch size before training; any size works for `GAN`."""
 
     # === Compile ===
 
@@ -244,31 +248,33 @@ class GAN(keras.Model):
     # === Noise ===
 
     def sample_latent(self, batch_size):
-        """Draws `batch_size` latent vectors z ~ N(0, I) from the model's noise.
+        """Draws `batch_size` latent vectors z ~ N(0, I) from the model's noise."""
+        return self.draw_for_replica(
+            lambda n: keras.random.normal((n, self.latent_dim), seed=self.seed_generator),
+            batch_size,
+        )
 
-        Under a `tf.distribute` strategy each replica draws the vectors of the
-        whole global batch (the same ones, since the seed state is mirrored)
-        and keeps its own slice, so the replicas use different vectors and the
-        global batch sees exactly what one device would.
+    def draw_for_replica(self, draw, batch_size):
+        """Returns this replica's `batch_size` rows of `draw(global_batch_size)`.
+
+        Under a `tf.distribute` strategy the seed state is mirrored, so every
+        replica would draw the same numbers. Instead each replica draws the
+        values of the whole global batch (the same on all replicas) and keeps
+        its own slice: the replicas use different values, and the global batch
+        sees exactly what one device would.
         """
         replicas = losses_module.num_replicas()
         if replicas == 1:
-            return keras.random.normal(
-                (batch_size, self.latent_dim), seed=self.seed_generator
-            )
+            return draw(batch_size)
         replica = tf.distribute.get_replica_context().replica_id_in_sync_group
-        z = keras.random.normal(
-            (batch_size * replicas, self.latent_dim), seed=self.seed_generator
-        )
-        return z[replica * batch_size : (replica + 1) * batch_size]
+        values = draw(batch_size * replicas)
+        return values[replica * batch_size : (replica + 1) * batch_size]
 
     # === Network inputs (overridden by conditional models) ===
 
     def unpack_batch(self, data):
         """Splits a batch into `(images, labels)`; labels are None when absent."""
-        if isinstance(data, (tuple, list)):
-            return data[0], (data[1] if len(data) > 1 else None)
-        return data, None
+        return split_batch(data)
 
     def generator_inputs(self, z, labels):
         return z
@@ -329,15 +335,26 @@ class GAN(keras.Model):
         return self.update_trackers({**d_results, **g_results})
 
     def update_trackers(self, results):
-        """Updates the trackers from one step's results and returns the logs."""
+        """Updates the trackers from one step's results and returns the logs.
+
+        Scalars (losses, penalties) were averaged over the global batch by
+        dividing by the number of replicas (see `losses.py`); they are scaled
+        back here. From the logits, `d_real` / `d_fake` track D's mean
+        probabilities and `wasserstein` the critic's estimate
+        E[f(real)] - E[f(fake)], for the models that log them.
+        """
+        real_logits = results.pop("real_logits", None)
+        fake_logits = results.pop("fake_logits", None)
         for name, value in results.items():
-            if name in ("real_logits", "fake_logits"):
-                continue
-            # Losses were divided by the number of replicas (see losses.py).
             self.trackers[name].update_state(losses_module.unscale_for_logging(value))
-        if "d_real" in self.trackers:
-            self.trackers["d_real"].update_state(ops.sigmoid(results["real_logits"]))
-            self.trackers["d_fake"].update_state(ops.sigmoid(results["fake_logits"]))
+        if real_logits is not None:
+            if "d_real" in self.trackers:
+                self.trackers["d_real"].update_state(ops.sigmoid(real_logits))
+                self.trackers["d_fake"].update_state(ops.sigmoid(fake_logits))
+            if "wasserstein" in self.trackers:
+                self.trackers["wasserstein"].update_state(
+                    ops.mean(real_logits) - ops.mean(fake_logits)
+                )
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
     @property
@@ -360,7 +377,7 @@ class GAN(keras.Model):
                 f"Call `{type(self).__name__}.compile()` before `fit()`. "
                 "Received: an uncompiled model."
             )
-        check_training_data(self, x, y)
+        check_training_data(self, x, y, batch_size)
         if isinstance(x, tf.data.Dataset):
             # A dataset shuffles itself; Keras would only warn about `shuffle`.
             kwargs.setdefault("shuffle", False)

@@ -8,19 +8,21 @@ that names what was received and what was expected, before any work is lost.
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.models.batches import split_batch
+
 # Float images a hair outside [-1, 1] (resizing, rounding) are still accepted.
 RANGE_TOLERANCE = 1e-3
 
 
-def check_training_data(model, x, y=None):
+def check_training_data(model, x, y=None, batch_size=None):
     """Raises `ValueError` if `model` cannot train on `x` (and `y`).
 
     A `tf.data.Dataset` is checked on its element spec and its first batch;
-    arrays are checked whole. Other inputs (generators, `PyDataset`) are
-    left to Keras.
+    arrays are checked whole (with `fit`'s `batch_size`, Keras' default 32 if
+    None). Other inputs (generators, `PyDataset`) are left to Keras.
     """
     if isinstance(x, tf.data.Dataset):
-        images_spec, _ = model.unpack_batch(x.element_spec)
+        images_spec, _ = split_batch(x.element_spec)
         _check_shape(model, images_spec.shape, images_spec.dtype)
         first = next(iter(x.take(1)), None)
         if first is None:
@@ -30,11 +32,13 @@ def check_training_data(model, x, y=None):
                 "batched with drop_remainder=True, check that it holds at least "
                 "one full batch."
             )
-        images, labels = model.unpack_batch(first)
+        images, labels = split_batch(first)
+        model.check_batch_size(len(images))
     elif isinstance(x, (np.ndarray, tf.Tensor)):
         if len(x) == 0:
             raise ValueError(f"The training data is empty. Received: x with shape {x.shape}")
         images, labels = x, y
+        model.check_batch_size(min(batch_size or 32, len(x)))
     else:
         return
     images = np.asarray(images)

@@ -1,0 +1,136 @@
+"""The conditional GAN: both networks see the class label."""
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from keras_gans.latent import latent_vectors
+from keras_gans.models.gan import GAN
+
+
+@keras.saving.register_keras_serializable(package="keras_gans")
+class ConditionalGAN(GAN):
+    """A GAN whose generator and discriminator are conditioned on a class label.
+
+    Trains on `(images, labels)` batches with int labels in [0, num_classes).
+    The discriminator step sees real images with their labels and fakes made
+    for those same labels; the generator step makes fresh fakes for the batch's
+    labels, so the classes are drawn as often as in the data. Training is
+    otherwise that of `GAN` (losses, optimizers, trackers, distribution).
+
+    Labels are checked before training (first batch of a dataset): missing
+    labels, non-integer labels or labels outside [0, num_classes) raise a
+    `ValueError`. Inside the step an assertion guards every later batch, so an
+    out-of-range label can never become a silent all-zero embedding.
+
+    Args:
+        generator: `keras.Model` taking `[z, labels]`, z of shape
+            `(batch, latent_dim)` and int labels of shape `(batch,)`.
+        discriminator: `keras.Model` taking `[images, labels]`, returning one
+            logit per image.
+        latent_dim: int, size of the latent vectors.
+        num_classes: int >= 2, number of classes.
+        seed: int or None, seed of the model's noise. Defaults to `None`.
+
+    Example:
+
+    ```python
+    G = kg.networks.dcgan_generator(128, (28, 28, 1), num_classes=10)
+    D = kg.networks.dcgan_discriminator((28, 28, 1), num_classes=10)
+    cgan = kg.ConditionalGAN(G, D, latent_dim=128, num_classes=10)
+    cgan.compile()
+    cgan.fit(kg.data.load("fashion_mnist", with_labels=True), epochs=5)
+    cgan.generate(labels=[0, 1, 2], seed=0)  # a T-shirt, trousers, a pullover
+    ```
+
+    Reference:
+        Mirza & Osindero, "Conditional Generative Adversarial Nets", 2014.
+    """
+
+    def __init__(self, generator, discriminator, latent_dim, num_classes, seed=None, **kwargs):
+        if not isinstance(num_classes, (int, np.integer)) or num_classes < 2:
+            raise ValueError(
+                f"`num_classes` must be an int >= 2. Received: num_classes={num_classes!r}"
+            )
+        self.num_classes = int(num_classes)
+        super().__init__(generator, discriminator, latent_dim, seed=seed, **kwargs)
+
+    def _check_networks(self):
+        for role, network in (("generator", self.generator), ("discriminator", self.discriminator)):
+            inputs = getattr(network, "inputs", None)
+            if inputs is not None and len(inputs) != 2:
+                raise ValueError(
+                    f"A ConditionalGAN {role} takes two inputs ([z or images, labels]). "
+                    f"Received: a {role} with {len(inputs)} input(s). Build it with "
+                    f"num_classes=..., e.g. kg.networks.dcgan_{role}(..., num_classes=10)."
+                )
+        super()._check_networks()
+
+    def get_config(self):
+        return {**super().get_config(), "num_classes": self.num_classes}
+
+    # === Labels ===
+
+    def check_labels(self, labels):
+        if labels is None:
+            raise ValueError(
+                "A ConditionalGAN trains on (images, labels) batches. Received: a batch "
+                "without labels. Load the data with labels, e.g. "
+                "kg.data.load('fashion_mnist', with_labels=True)."
+            )
+        labels = np.asarray(labels)
+        if not np.issubdtype(labels.dtype, np.integer):
+            self._raise_non_integer(labels.dtype)
+        if labels.size and (labels.min() < 0 or labels.max() >= self.num_classes):
+            raise ValueError(
+                f"Labels must be in [0, {self.num_classes}). Received: labels in "
+                f"[{labels.min()}, {labels.max()}]."
+            )
+
+    def _raise_non_integer(self, dtype):
+        raise ValueError(
+            f"Labels must be integers in [0, {self.num_classes}). Received: labels of "
+            f"dtype {dtype}."
+        )
+
+    def unpack_batch(self, data):
+        images, labels = super().unpack_batch(data)
+        if labels is None:
+            self.check_labels(None)  # raises the explanatory error
+        if not labels.dtype.is_integer:
+            self._raise_non_integer(labels.dtype.name)
+        labels = tf.cast(tf.reshape(labels, [-1]), "int32")
+        # The labels are only used once these checks pass. (XLA drops them; on
+        # CPU an out-of-range embedding lookup still fails, with a vaguer error.)
+        checks = [
+            tf.debugging.assert_non_negative(labels, message="labels must be >= 0"),
+            tf.debugging.assert_less(
+                labels, self.num_classes, message="labels must be < num_classes"
+            ),
+        ]
+        with tf.control_dependencies(checks):
+            return images, tf.identity(labels)
+
+    def generator_inputs(self, z, labels):
+        return [z, labels]
+
+    def discriminator_inputs(self, images, labels):
+        return [images, labels]
+
+    # === Sampling ===
+
+    def generate(self, labels, seed=None, batch_size=256):
+        """Generates one image per label, in [-1, 1], as a float32 numpy array.
+
+        Args:
+            labels: int class labels in [0, num_classes), a list or 1-D array.
+            seed: int or None; the same seed gives the same images.
+                Defaults to `None`.
+            batch_size: images per generator call. Defaults to `256`.
+        """
+        labels = np.asarray(labels).reshape(-1)
+        if labels.size == 0:
+            raise ValueError("`labels` must name at least one class. Received: labels=[]")
+        self.check_labels(labels)
+        z = latent_vectors(len(labels), self.latent_dim, seed)
+        return self.generate_from_latent(z, labels.astype("int32"), batch_size=batch_size)
