@@ -4,8 +4,9 @@ Public API (anything not listed here is private):
 """
 
 from keras_gans import callbacks, data, images, losses, networks
+from keras_gans.export import export_generator
 from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
 
 __version__ = "0.1.0"
 
-__all__ = ["GAN", "ConditionalGAN", "WGAN", "WGANGP", "callbacks", "data", "images", "losses", "networks"]
+__all__ = ["GAN", "ConditionalGAN", "WGAN", "WGANGP", "export_generator", "callbacks", "data", "images", "losses", "networks"]

@@ -1,11 +1,13 @@
-"""The `keras-gans` command: train, sample (and more as they land).
+"""The `keras-gans` command: train, sample, export.
 
     keras-gans train --model dcgan --dataset fashion_mnist --epochs 5 --out runs/fashion
     keras-gans sample --model runs/fashion/model.keras -n 64 --out grid.png
+    keras-gans export --model runs/fashion/model.keras --name fashion_dcgan
 """
 
 import argparse
 import os
+import shutil
 import sys
 
 
@@ -29,7 +31,10 @@ def build_parser():
         "train",
         help="train a model and write grids, loss curves and model.keras",
         description="Train a GAN with model.fit. Writes OUT/grids/epoch_NNNN.png, "
-        "OUT/grids/training.gif, OUT/history.csv, OUT/losses.png and OUT/model.keras.",
+        "OUT/grids/training.gif, OUT/history.csv, OUT/losses.png and OUT/model.keras. "
+        "While training, OUT/backup/ holds the full state (both networks, both "
+        "optimizers, noise state, epoch); running the same command again after an "
+        "interruption resumes from it.",
     )
     train.add_argument("--model", default="dcgan", choices=sorted(PRESETS),
                        help="model preset (default: dcgan)")
@@ -57,6 +62,12 @@ def build_parser():
                        help="seed for weights, noise and shuffling (default: 0)")
     train.add_argument("--grid-every", type=_positive_int, default=1,
                        help="write an image grid every N epochs (default: 1)")
+    train.add_argument("--backup-every", type=_positive_int, default=None,
+                       help="also back up the training state every N steps "
+                       "(default: at the end of every epoch only)")
+    train.add_argument("--fresh", action="store_true",
+                       help="discard a backup left in OUT by an interrupted run and "
+                       "start over (default: resume from it)")
     train.set_defaults(run=run_train)
 
     sample = commands.add_parser(
@@ -74,6 +85,19 @@ def build_parser():
     sample.add_argument("--scale", type=_positive_int, default=2,
                         help="enlarge the picture this many times (default: 2)")
     sample.set_defaults(run=run_sample)
+
+    export = commands.add_parser(
+        "export", help="export a model's generator as a SavedModel for TF Serving",
+        description="Write the generator of a saved .keras model as a SavedModel in "
+        "TensorFlow Serving's layout, BASE_DIR/NAME/VERSION/, and print how to serve it.",
+    )
+    export.add_argument("--model", required=True, help="path to a saved .keras model")
+    export.add_argument("--name", required=True, help="served model name, e.g. fashion_dcgan")
+    export.add_argument("--base-dir", default="saved_models",
+                        help="folder holding served models (default: saved_models)")
+    export.add_argument("--version", type=_positive_int, default=None,
+                        help="version number (default: one more than the highest present)")
+    export.set_defaults(run=run_export)
     return parser
 
 
@@ -100,23 +124,43 @@ def run_train(args):
     )
     model.compile(loss=args.loss, label_smoothing=args.label_smoothing)
     os.makedirs(args.out, exist_ok=True)
-    history = model.fit(
+    backup_dir = os.path.join(args.out, "backup")
+    if args.fresh and os.path.isdir(backup_dir):
+        shutil.rmtree(backup_dir)
+    resuming = os.path.exists(os.path.join(backup_dir, "training_metadata.json"))
+    if resuming:
+        print(f"Resuming the interrupted run from {backup_dir} (use --fresh to start over)")
+    history_path = os.path.join(args.out, "history.csv")
+    model.fit(
         dataset,
         epochs=args.epochs,
         steps_per_epoch=args.steps_per_epoch,
         callbacks=[
+            keras.callbacks.BackupAndRestore(
+                backup_dir, save_freq=args.backup_every or "epoch", double_checkpoint=True
+            ),
             kg.callbacks.ImageGrid(os.path.join(args.out, "grids"), every_n_epochs=args.grid_every),
-            keras.callbacks.CSVLogger(os.path.join(args.out, "history.csv")),
+            keras.callbacks.CSVLogger(history_path, append=resuming),
         ],
         verbose=1 if sys.stdout.isatty() else 2,
     )
     model_path = os.path.join(args.out, "model.keras")
     model.save(model_path)
-    plot_history(history.history, os.path.join(args.out, "losses.png"),
+    plot_history(_read_history(history_path), os.path.join(args.out, "losses.png"),
                  title=f"{args.model} on {args.dataset}")
     print(f"Saved {model_path}, grids in {os.path.join(args.out, 'grids')}, "
           f"loss curves in {os.path.join(args.out, 'losses.png')}")
     return 0
+
+
+def _read_history(path):
+    """The per-epoch logs of every run that wrote to the CSV (resumed runs append)."""
+    import csv
+
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    names = [name for name in (rows[0] if rows else {}) if name != "epoch"]
+    return {name: [float(row[name]) for row in rows] for name in names}
 
 
 def _count_classes(dataset):
@@ -151,6 +195,38 @@ def run_sample(args):
         images = model.generate(labels, seed=args.seed)
     save_grid(images, args.out, rows=rows, scale=args.scale)
     print(f"Wrote {len(images)} images to {args.out}")
+    return 0
+
+
+def run_export(args):
+    import keras
+
+    import keras_gans  # noqa: F401  (registers the model classes)
+    from keras_gans.export import export_generator, next_version_path
+
+    model = keras.models.load_model(args.model)
+    if args.version is None:
+        path = next_version_path(args.base_dir, args.name)
+    else:
+        path = os.path.join(args.base_dir, args.name, str(args.version))
+    export_generator(model, path)
+    base = os.path.abspath(os.path.join(args.base_dir, args.name))
+    inputs = '"z": [[...latent_dim floats...]]'
+    uint8_inputs = '"batch_size": 4, "seed": 0'
+    if getattr(model, "num_classes", None) is not None:
+        inputs += ', "labels": [0]'
+        uint8_inputs = '"labels": [0, 1, 2, 3], "seed": 0'
+    print(f"""Exported the generator of {args.model} to {path}
+
+Serve it with TensorFlow Serving (REST on port 8501):
+  docker run -p 8501:8501 -v {base}:/models/{args.name} -e MODEL_NAME={args.name} tensorflow/serving
+or: tensorflow_model_server --rest_api_port=8501 --model_name={args.name} --model_base_path={base}
+
+Request images in [-1, 1] (signature serving_default, latent_dim={model.latent_dim}):
+  curl -d '{{"inputs": {{{inputs}}}}}' localhost:8501/v1/models/{args.name}:predict
+Request uint8 images in [0, 255] (signature generate_uint8):
+  curl -d '{{"signature_name": "generate_uint8", "inputs": {{{uint8_inputs}}}}}' localhost:8501/v1/models/{args.name}:predict
+Inspect both signatures: saved_model_cli show --all --dir {path}""")
     return 0
 
 

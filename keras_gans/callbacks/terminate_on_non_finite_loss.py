@@ -28,7 +28,10 @@ class TerminateOnNonFiniteLoss(keras.callbacks.TerminateOnNaN):
         }
         if not bad:
             return
-        message = f"Batch {batch}: non-finite loss {bad}, terminating training."
+        message = (
+            f"Batch {batch}: non-finite loss {bad}, terminating training. Backups "
+            "written before this batch (BackupAndRestore) are kept."
+        )
         if self.raise_error:
             raise RuntimeError(message)
         print(message)

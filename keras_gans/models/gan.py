@@ -368,9 +368,14 @@ class GAN(keras.Model):
 
         Before the first step the data is checked (first batch of a dataset,
         all of an array): a clear `ValueError` for an empty dataset, images of
-        the wrong shape, integer images or values outside [-1, 1]. A
-        `TerminateOnNonFiniteLoss` callback is added unless one is given, since
-        Keras' `TerminateOnNaN` only reads `logs["loss"]`.
+        the wrong shape, integer images or values outside [-1, 1].
+
+        Unless the callbacks already contain one, a `TerminateOnNonFiniteLoss`
+        is put first in the callbacks (Keras' `TerminateOnNaN` only reads
+        `logs["loss"]`). With a `keras.callbacks.BackupAndRestore` among the
+        callbacks it raises a `RuntimeError` instead of stopping gracefully,
+        so that no callback saves the non-finite state over the last good
+        backup and the backup is kept for resuming.
         """
         if not self.compiled:
             raise ValueError(
@@ -383,7 +388,8 @@ class GAN(keras.Model):
             kwargs.setdefault("shuffle", False)
         callbacks = list(callbacks or [])
         if not any(isinstance(c, TerminateOnNonFiniteLoss) for c in callbacks):
-            callbacks.append(TerminateOnNonFiniteLoss())
+            backed_up = any(isinstance(c, keras.callbacks.BackupAndRestore) for c in callbacks)
+            callbacks.insert(0, TerminateOnNonFiniteLoss(raise_error=backed_up))
         return super().fit(
             x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
             callbacks=callbacks, **kwargs,

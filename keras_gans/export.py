@@ -1,0 +1,100 @@
+"""Export a trained generator as a SavedModel for TensorFlow Serving."""
+
+import os
+
+import keras
+import tensorflow as tf
+
+SERVING_SIGNATURE = "serving_default"
+UINT8_SIGNATURE = "generate_uint8"
+
+
+def export_generator(model, path):
+    """Writes the generator of `model` as a SavedModel servable without Python.
+
+    The SavedModel needs neither Keras nor keras_gans to run: TensorFlow
+    Serving, or `tf.saved_model.load` in a process that imports only
+    TensorFlow, can use it. Two signatures:
+
+    - `serving_default`: inputs `z` float32 `[None, latent_dim]` (and `labels`
+      int32 `[None]` for a `ConditionalGAN`); output `images` float32
+      `[None, H, W, C]` in [-1, 1], exactly `generator(z, training=False)`.
+    - `generate_uint8`: inputs `batch_size` int32 scalar and `seed` int32
+      scalar (a `ConditionalGAN` takes `labels` int32 `[None]` and `seed`, one
+      image per label); output `images` uint8 `[batch, H, W, C]` in [0, 255],
+      ready to save as PNG. The same seed gives the same images.
+
+    Args:
+        model: a trained `GAN` (or any subclass).
+        path: output folder. TensorFlow Serving expects `BASE/NAME/VERSION/`,
+            e.g. `saved_models/fashion_dcgan/1`.
+
+    Returns:
+        `path`.
+
+    Example:
+
+    ```python
+    kg.export_generator(gan, "saved_models/fashion_dcgan/1")
+    served = tf.saved_model.load("saved_models/fashion_dcgan/1")
+    images = served.signatures["serving_default"](z=z)["images"]
+    ```
+    """
+
+    generator = model.generator
+    latent_dim = model.latent_dim
+    conditional = getattr(model, "num_classes", None) is not None
+    path = os.fspath(path)
+
+    def to_uint8(images):
+        pixels = tf.round((tf.clip_by_value(images, -1.0, 1.0) + 1.0) * 127.5)
+        return tf.cast(pixels, tf.uint8)
+
+    z_spec = tf.TensorSpec([None, latent_dim], tf.float32, name="z")
+    labels_spec = tf.TensorSpec([None], tf.int32, name="labels")
+    seed_spec = tf.TensorSpec([], tf.int32, name="seed")
+
+    def latent(batch_size, seed):
+        return tf.random.stateless_normal(
+            tf.stack([batch_size, latent_dim]), seed=tf.stack([seed, 0])
+        )
+
+    archive = keras.export.ExportArchive()
+    archive.track(generator)
+    if conditional:
+        archive.add_endpoint(
+            SERVING_SIGNATURE,
+            lambda z, labels: {"images": generator([z, labels], training=False)},
+            input_signature=[z_spec, labels_spec],
+        )
+        archive.add_endpoint(
+            UINT8_SIGNATURE,
+            lambda labels, seed: {
+                "images": to_uint8(
+                    generator([latent(tf.shape(labels)[0], seed), labels], training=False)
+                )
+            },
+            input_signature=[labels_spec, seed_spec],
+        )
+    else:
+        archive.add_endpoint(
+            SERVING_SIGNATURE,
+            lambda z: {"images": generator(z, training=False)},
+            input_signature=[z_spec],
+        )
+        archive.add_endpoint(
+            UINT8_SIGNATURE,
+            lambda batch_size, seed: {
+                "images": to_uint8(generator(latent(batch_size, seed), training=False))
+            },
+            input_signature=[tf.TensorSpec([], tf.int32, name="batch_size"), seed_spec],
+        )
+    archive.write_out(path, verbose=False)
+    return path
+
+
+def next_version_path(base_dir, name):
+    """`base_dir/name/N`, with N one more than the highest existing version (1 if none)."""
+    model_dir = os.path.join(base_dir, name)
+    versions = [int(v) for v in os.listdir(model_dir) if v.isdigit()] if os.path.isdir(model_dir) else []
+    return os.path.join(model_dir, str(max(versions, default=0) + 1))

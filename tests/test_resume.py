@@ -1,0 +1,201 @@
+"""Resume: BackupAndRestore restores both networks, both optimizers (iterations
+and slots), the noise state and the epoch, for every model class."""
+
+import json
+import os
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+
+import keras_gans as kg
+from conftest import tiny_data_for, tiny_model
+
+STEPS_PER_EPOCH = 4  # tiny_data_for: 64 images in batches of 16
+MODEL_KWARGS = {kg.GAN: {}, kg.ConditionalGAN: {}, kg.WGAN: {"critic_steps": 2}, kg.WGANGP: {"critic_steps": 2}}
+
+
+def training_state(model):
+    return {
+        "weights": [v.numpy() for v in model.weights],
+        "d_optimizer": [v.numpy() for v in model.d_optimizer.variables],
+        "g_optimizer": [v.numpy() for v in model.g_optimizer.variables],
+        "noise": model.seed_generator.state.numpy(),
+    }
+
+
+def assert_same_state(actual, expected):
+    for key in expected:
+        assert len(actual[key]) == len(expected[key]), key
+        for a, b in zip(actual[key] if key != "noise" else [actual[key]],
+                        expected[key] if key != "noise" else [expected[key]]):
+            np.testing.assert_array_equal(a, b, err_msg=key)
+
+
+class Crash(keras.callbacks.Callback):
+    """Raises at step `step` of epoch `epoch` (0-based), like a machine going down."""
+
+    def __init__(self, epoch, step):
+        super().__init__()
+        self.epoch, self.step, self.current = epoch, step, None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.current = epoch
+
+    def on_train_batch_begin(self, batch, logs=None):
+        if (self.current, batch) == (self.epoch, self.step):
+            raise RuntimeError("simulated crash")
+
+
+class Snapshots(keras.callbacks.Callback):
+    """Records the training state at every epoch end (after the backup is written)."""
+
+    def __init__(self):
+        super().__init__()
+        self.states = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.states.append(training_state(self.model))
+
+
+class Canary(keras.callbacks.Callback):
+    """Counts the steps actually run and records the state training starts from."""
+
+    def __init__(self):
+        super().__init__()
+        self.steps, self.epochs, self.start = 0, [], None
+
+    def on_train_begin(self, logs=None):
+        self.start = training_state(self.model)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epochs.append(epoch)
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.steps += 1
+
+
+@pytest.mark.parametrize("model_class", list(MODEL_KWARGS))
+def test_interrupted_training_resumes_where_the_backup_left_it(model_class, tmp_path):
+    kwargs = MODEL_KWARGS[model_class]
+    model = tiny_model(model_class, **kwargs)
+    data = tiny_data_for(model)
+    backup, snapshots = keras.callbacks.BackupAndRestore(tmp_path / "backup"), Snapshots()
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        model.fit(data, epochs=3, callbacks=[backup, snapshots, Crash(epoch=1, step=2)], verbose=0)
+    saved = snapshots.states[0]  # the backup holds the state after epoch 0
+
+    # A new model (other initial weights and noise) resumes from the backup.
+    resumed, canary = tiny_model(model_class, seed=99, **kwargs), Canary()
+    resumed.fit(data, epochs=3, callbacks=[keras.callbacks.BackupAndRestore(tmp_path / "backup"), canary], verbose=0)
+    assert_same_state(canary.start, saved)
+    critic_steps = kwargs.get("critic_steps", 1)
+    assert int(canary.start["g_optimizer"][0]) == STEPS_PER_EPOCH  # iterations, not zero
+    assert int(canary.start["d_optimizer"][0]) == STEPS_PER_EPOCH * critic_steps
+    assert canary.epochs == [1, 2] and canary.steps == 2 * STEPS_PER_EPOCH
+
+    # ... and ends exactly where an uninterrupted run ends.
+    uninterrupted = tiny_model(model_class, **kwargs)
+    uninterrupted.fit(data, epochs=3, verbose=0)
+    assert_same_state(training_state(resumed), training_state(uninterrupted))
+
+
+def test_a_corrupted_backup_falls_back_to_the_previous_one(tmp_path):
+    model = tiny_model(kg.GAN)
+    data = tiny_data_for(model)
+    backup_dir = tmp_path / "backup"
+    backup = keras.callbacks.BackupAndRestore(backup_dir, double_checkpoint=True)
+    snapshots = Snapshots()
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        model.fit(data, epochs=4, callbacks=[backup, snapshots, Crash(epoch=2, step=1)], verbose=0)
+    (backup_dir / "latest.weights.h5").write_bytes(b"\x00 this is not an HDF5 file")
+
+    resumed, canary = tiny_model(kg.GAN, seed=5), Canary()
+    resumed.fit(data, epochs=4, callbacks=[
+        keras.callbacks.BackupAndRestore(backup_dir, double_checkpoint=True), canary], verbose=0)
+    assert_same_state(canary.start, snapshots.states[0])  # the previous backup
+    assert canary.epochs == [1, 2, 3]
+
+
+def test_a_corrupted_backup_without_a_previous_one_is_an_error_not_a_restart(tmp_path):
+    model = tiny_model(kg.GAN)
+    data = tiny_data_for(model)
+    backup_dir = tmp_path / "backup"
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        model.fit(data, epochs=3, callbacks=[
+            keras.callbacks.BackupAndRestore(backup_dir), Crash(epoch=1, step=0)], verbose=0)
+    (backup_dir / "latest.weights.h5").write_bytes(b"garbage")
+    fresh = tiny_model(kg.GAN, seed=5)
+    with pytest.raises(OSError):
+        fresh.fit(data, epochs=3, callbacks=[keras.callbacks.BackupAndRestore(backup_dir)], verbose=0)
+    assert int(fresh.g_optimizer.iterations) == 0
+
+
+class PoisonDiscriminator(keras.callbacks.Callback):
+    """Makes the losses non-finite from the start of epoch `epoch`."""
+
+    def __init__(self, epoch):
+        super().__init__()
+        self.epoch = epoch
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if epoch == self.epoch:
+            kernel = self.model.discriminator.get_layer("logit").kernel
+            kernel.assign(np.full(kernel.shape, np.nan, "float32"))
+
+
+def test_non_finite_losses_stop_training_and_keep_the_last_good_backup(tmp_path):
+    model = tiny_model(kg.GAN)
+    data = tiny_data_for(model)
+    backup_dir = tmp_path / "backup"
+    snapshots = Snapshots()
+    with pytest.raises(RuntimeError, match="non-finite loss"):
+        model.fit(data, epochs=3, callbacks=[
+            keras.callbacks.BackupAndRestore(backup_dir), snapshots, PoisonDiscriminator(epoch=1)], verbose=0)
+    assert len(snapshots.states) == 1  # epoch 1 never ended
+    assert (backup_dir / "latest.weights.h5").exists()  # not deleted on the way out
+    restored, canary = tiny_model(kg.GAN, seed=5), Canary()
+    restored.fit(data, epochs=2, callbacks=[keras.callbacks.BackupAndRestore(backup_dir), canary], verbose=0)
+    assert_same_state(canary.start, snapshots.states[0])
+    assert all(np.isfinite(w).all() for w in canary.start["weights"])
+
+
+RESUME_SCRIPT = """
+import json, sys
+sys.path.insert(0, {tests!r})
+import keras
+from conftest import tiny_data_for, tiny_model
+import keras_gans as kg
+from test_resume import Canary, Crash
+
+model = tiny_model(kg.WGANGP, seed=int(sys.argv[2]), critic_steps=2)
+canary = Canary()
+callbacks = [keras.callbacks.BackupAndRestore({backup!r}), canary]
+if sys.argv[1] == "crash":
+    callbacks.append(Crash(epoch=1, step=3))
+model.fit(tiny_data_for(model), epochs=3, callbacks=callbacks, verbose=0)
+print(json.dumps({{"start_g_iterations": int(canary.start["g_optimizer"][0]),
+                   "start_d_iterations": int(canary.start["d_optimizer"][0]),
+                   "steps": canary.steps, "epochs": canary.epochs,
+                   "final_g_iterations": int(model.g_optimizer.iterations)}}))
+"""
+
+
+def test_resume_in_a_fresh_process(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text(RESUME_SCRIPT.format(tests=os.path.dirname(__file__), backup=str(tmp_path / "backup")))
+
+    def run(*args):
+        return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=600)
+
+    crashed = run("crash", "0")
+    assert crashed.returncode != 0 and "simulated crash" in crashed.stderr
+    resumed = run("resume", "123")
+    assert resumed.returncode == 0, resumed.stderr
+    report = json.loads(resumed.stdout.strip().splitlines()[-1])
+    assert report == {
+        "start_g_iterations": STEPS_PER_EPOCH, "start_d_iterations": 2 * STEPS_PER_EPOCH,
+        "steps": 2 * STEPS_PER_EPOCH, "epochs": [1, 2], "final_g_iterations": 3 * STEPS_PER_EPOCH,
+    }
