@@ -54,12 +54,12 @@ def hand_written_loop(dataset):
                 tf.nn.softplus(fake_logits)
             )
         grads = tape.gradient(d_loss, discriminator.trainable_variables)
-        d_opt.apply_gradients(zip(grads, discriminator.trainable_variables))
+        d_opt.apply_gradients(zip(grads, discriminator.trainable_variables, strict=True))
         with tf.GradientTape() as tape:
             fake = generator(tf.random.normal((batch, LATENT_DIM)), training=True)
             g_loss = tf.reduce_mean(tf.nn.softplus(-discriminator(fake, training=True)))
         grads = tape.gradient(g_loss, generator.trainable_variables)
-        g_opt.apply_gradients(zip(grads, generator.trainable_variables))
+        g_opt.apply_gradients(zip(grads, generator.trainable_variables, strict=True))
         return d_loss, g_loss
 
     def run(steps):
@@ -105,14 +105,20 @@ def main():
             run(args.steps)
             rates[name].append(args.steps * args.batch_size / (time.perf_counter() - start))
 
-    print(f"DCGAN 28x28x1, batch {args.batch_size}, {args.steps} steps x {args.rounds} rounds "
-          f"on {os.cpu_count()} CPU cores")
+    print(
+        f"DCGAN 28x28x1, batch {args.batch_size}, {args.steps} steps x {args.rounds} rounds "
+        f"on {os.cpu_count()} CPU cores"
+    )
     for name, values in rates.items():
-        print(f"  {name:18s} {statistics.median(values):8.1f} images/s "
-              f"(rounds: {', '.join(f'{v:.0f}' for v in values)})")
+        print(
+            f"  {name:18s} {statistics.median(values):8.1f} images/s "
+            f"(rounds: {', '.join(f'{v:.0f}' for v in values)})"
+        )
     hand, fit = (statistics.median(rates[n]) for n in contenders)
-    print(f"  GAN.fit overhead: {100 * (hand / fit - 1):+.1f}% time per image "
-          f"(ratio fit/hand = {fit / hand:.3f}; target overhead <= 5%)")
+    print(
+        f"  GAN.fit overhead: {100 * (hand / fit - 1):+.1f}% time per image "
+        f"(ratio fit/hand = {fit / hand:.3f}; target overhead <= 5%)"
+    )
 
 
 if __name__ == "__main__":

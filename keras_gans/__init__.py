@@ -9,4 +9,15 @@ from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
 
 __version__ = "0.1.0"
 
-__all__ = ["GAN", "ConditionalGAN", "WGAN", "WGANGP", "export_generator", "callbacks", "data", "images", "losses", "networks"]
+__all__ = [
+    "GAN",
+    "ConditionalGAN",
+    "WGAN",
+    "WGANGP",
+    "export_generator",
+    "callbacks",
+    "data",
+    "images",
+    "losses",
+    "networks",
+]

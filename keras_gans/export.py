@@ -60,7 +60,8 @@ def export_generator(model, path):
         )
 
     archive = keras.export.ExportArchive()
-    archive.track(generator)
+    # No archive.track(generator): the endpoints track the variables they use, and
+    # tracking the Keras model as well would store every variable twice.
     if conditional:
         archive.add_endpoint(
             SERVING_SIGNATURE,
@@ -96,5 +97,7 @@ def export_generator(model, path):
 def next_version_path(base_dir, name):
     """`base_dir/name/N`, with N one more than the highest existing version (1 if none)."""
     model_dir = os.path.join(base_dir, name)
-    versions = [int(v) for v in os.listdir(model_dir) if v.isdigit()] if os.path.isdir(model_dir) else []
+    versions = (
+        [int(v) for v in os.listdir(model_dir) if v.isdigit()] if os.path.isdir(model_dir) else []
+    )
     return os.path.join(model_dir, str(max(versions, default=0) + 1))

@@ -26,15 +26,12 @@ def make_grid(images, rows=None, padding=2):
     images = to_uint8(images)
     if images.ndim != 4 or images.shape[-1] not in (1, 3):
         raise ValueError(
-            "Expected images of shape (n, height, width, 1 or 3). "
-            f"Received: shape {images.shape}"
+            f"Expected images of shape (n, height, width, 1 or 3). Received: shape {images.shape}"
         )
     n, h, w, c = images.shape
     rows = rows or int(math.floor(math.sqrt(n))) or 1
     cols = math.ceil(n / rows)
-    grid = np.zeros(
-        (rows * h + (rows + 1) * padding, cols * w + (cols + 1) * padding, c), "uint8"
-    )
+    grid = np.zeros((rows * h + (rows + 1) * padding, cols * w + (cols + 1) * padding, c), "uint8")
     for i, image in enumerate(images):
         r, k = divmod(i, cols)
         top, left = padding + r * (h + padding), padding + k * (w + padding)
@@ -46,9 +43,7 @@ def save_grid(images, path, rows=None, scale=1):
     """Saves `make_grid(images, rows)` as a PNG, optionally enlarged `scale` times."""
     picture = Image.fromarray(make_grid(images, rows))
     if scale > 1:
-        picture = picture.resize(
-            (picture.width * scale, picture.height * scale), Image.NEAREST
-        )
+        picture = picture.resize((picture.width * scale, picture.height * scale), Image.NEAREST)
     picture.save(path)
     return path
 
@@ -58,7 +53,5 @@ def save_gif(frame_paths, path, duration_ms=300):
     frames = [Image.open(p).convert("P") for p in frame_paths]
     if not frames:
         raise ValueError(f"No frames to write to {path}. Received: frame_paths=[]")
-    frames[0].save(
-        path, save_all=True, append_images=frames[1:], duration=duration_ms, loop=0
-    )
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=duration_ms, loop=0)
     return path

@@ -71,8 +71,7 @@ class AdversarialLoss:
     def __init__(self, label_smoothing=0.0):
         if not 0.0 <= float(label_smoothing) < 1.0:
             raise ValueError(
-                "`label_smoothing` must be in [0, 1). "
-                f"Received: label_smoothing={label_smoothing}"
+                f"`label_smoothing` must be in [0, 1). Received: label_smoothing={label_smoothing}"
             )
         if label_smoothing and not self.has_targets:
             raise ValueError(
@@ -195,9 +194,7 @@ class Wasserstein(AdversarialLoss):
         return global_batch_mean(-fake_logits)
 
 
-ALL_LOSSES = {
-    cls.name: cls for cls in (Minimax, NonSaturating, LeastSquares, Hinge, Wasserstein)
-}
+ALL_LOSSES = {cls.name: cls for cls in (Minimax, NonSaturating, LeastSquares, Hinge, Wasserstein)}
 
 
 def get(identifier, label_smoothing=0.0):

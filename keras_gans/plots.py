@@ -17,7 +17,7 @@ def plot_history(history, path, title="Training"):
     others = {k: v for k, v in history.items() if not k.endswith("loss")}
     panels = [p for p in (("losses", losses), ("other logs", others)) if p[1]]
     fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4), squeeze=False)
-    for ax, (label, series) in zip(axes[0], panels):
+    for ax, (label, series) in zip(axes[0], panels, strict=True):
         for name, values in sorted(series.items()):
             ax.plot(range(1, len(values) + 1), values, marker="o", label=name)
         ax.set_xlabel("epoch")

@@ -8,7 +8,8 @@ def _dcgan(image_shape, latent_dim, num_classes, seed):
     return GAN(
         networks.dcgan_generator(latent_dim, image_shape),
         networks.dcgan_discriminator(image_shape),
-        latent_dim=latent_dim, seed=seed,
+        latent_dim=latent_dim,
+        seed=seed,
     )
 
 
@@ -16,7 +17,8 @@ def _mlp(image_shape, latent_dim, num_classes, seed):
     return GAN(
         networks.mlp_generator(latent_dim, image_shape),
         networks.mlp_discriminator(image_shape),
-        latent_dim=latent_dim, seed=seed,
+        latent_dim=latent_dim,
+        seed=seed,
     )
 
 
@@ -24,7 +26,9 @@ def _cgan(image_shape, latent_dim, num_classes, seed):
     return ConditionalGAN(
         networks.dcgan_generator(latent_dim, image_shape, num_classes=num_classes),
         networks.dcgan_discriminator(image_shape, num_classes=num_classes),
-        latent_dim=latent_dim, num_classes=num_classes, seed=seed,
+        latent_dim=latent_dim,
+        num_classes=num_classes,
+        seed=seed,
     )
 
 
@@ -32,7 +36,8 @@ def _wgan(image_shape, latent_dim, num_classes, seed):
     return WGAN(
         networks.dcgan_generator(latent_dim, image_shape),
         networks.dcgan_discriminator(image_shape),
-        latent_dim=latent_dim, seed=seed,
+        latent_dim=latent_dim,
+        seed=seed,
     )
 
 
@@ -40,7 +45,8 @@ def _wgan_gp(image_shape, latent_dim, num_classes, seed):
     return WGANGP(
         networks.dcgan_generator(latent_dim, image_shape),
         networks.dcgan_discriminator(image_shape, normalization="layer"),
-        latent_dim=latent_dim, seed=seed,
+        latent_dim=latent_dim,
+        seed=seed,
     )
 
 

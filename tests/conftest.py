@@ -11,9 +11,7 @@ import tensorflow as tf  # noqa: E402
 # Two logical CPU devices so MirroredStrategy can be tested without GPUs. This
 # must happen before TensorFlow initialises its devices, i.e. at import time.
 _cpus = tf.config.list_physical_devices("CPU")
-tf.config.set_logical_device_configuration(
-    _cpus[0], [tf.config.LogicalDeviceConfiguration()] * 2
-)
+tf.config.set_logical_device_configuration(_cpus[0], [tf.config.LogicalDeviceConfiguration()] * 2)
 tf.config.experimental.enable_op_determinism()
 
 import keras  # noqa: E402
@@ -80,8 +78,11 @@ def tiny_model(model_class, seed=0, compile_kwargs=None, **model_kwargs):
         model_kwargs["num_classes"] = num_classes
     normalization = "layer" if model_class is kg.WGANGP else "batch"
     model = model_class(
-        tiny_generator(num_classes), tiny_discriminator(num_classes, normalization),
-        latent_dim=LATENT_DIM, seed=seed, **model_kwargs,
+        tiny_generator(num_classes),
+        tiny_discriminator(num_classes, normalization),
+        latent_dim=LATENT_DIM,
+        seed=seed,
+        **model_kwargs,
     )
     model.compile(**(compile_kwargs or {}))
     return model

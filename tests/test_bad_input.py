@@ -5,9 +5,16 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import (
+    LATENT_DIM,
+    tiny_dataset,
+    tiny_discriminator,
+    tiny_gan,
+    tiny_generator,
+    tiny_images,
+)
 
 import keras_gans as kg
-from conftest import LATENT_DIM, tiny_dataset, tiny_discriminator, tiny_gan, tiny_generator, tiny_images
 
 
 def assert_untrained(gan):
@@ -16,7 +23,10 @@ def assert_untrained(gan):
 
 def test_images_of_the_wrong_shape(gan):
     wrong = tf.data.Dataset.from_tensor_slices(np.zeros((8, 28, 28, 1), "float32")).batch(4)
-    with pytest.raises(ValueError, match=r"Received: images of shape \(None, 28, 28, 1\); expected \(batch, 16, 16, 1\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Received: images of shape \(None, 28, 28, 1\); expected \(batch, 16, 16, 1\)",
+    ):
         gan.fit(wrong, verbose=0)
     with pytest.raises(ValueError, match=r"shape \(8, 16, 16, 3\)"):
         gan.fit(np.zeros((8, 16, 16, 3), "float32"), verbose=0)
@@ -25,7 +35,10 @@ def test_images_of_the_wrong_shape(gan):
 
 def test_generator_output_that_does_not_match_the_discriminator():
     generator = kg.networks.dcgan_generator(LATENT_DIM, (32, 32, 1), filters=16)
-    with pytest.raises(ValueError, match=r"generator output \(None, \*\(32, 32, 1\)\), expected \(None, \*\(16, 16, 1\)\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"generator output \(None, \*\(32, 32, 1\)\), expected \(None, \*\(16, 16, 1\)\)",
+    ):
         kg.GAN(generator, tiny_discriminator(), latent_dim=LATENT_DIM)
     with pytest.raises(ValueError, match="latent_dim=5"):
         kg.GAN(tiny_generator(), tiny_discriminator(), latent_dim=5)
@@ -89,9 +102,7 @@ def test_non_finite_losses_can_raise(gan):
         )
 
 
-@pytest.mark.parametrize(
-    "shape", [(30, 30, 1), (28, 32, 1), (28, 28), (4, 4, 1)]
-)
+@pytest.mark.parametrize("shape", [(30, 30, 1), (28, 32, 1), (28, 28), (4, 4, 1)])
 def test_dcgan_builders_reject_sizes_that_do_not_halve_to_4_or_7(shape):
     with pytest.raises(ValueError, match="Received"):
         kg.networks.dcgan_generator(8, shape)

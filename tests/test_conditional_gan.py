@@ -1,12 +1,19 @@
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import (
+    LATENT_DIM,
+    NUM_CLASSES,
+    tiny_dataset,
+    tiny_discriminator,
+    tiny_generator,
+    tiny_images,
+    tiny_labels,
+    tiny_model,
+    weights_of,
+)
 
 import keras_gans as kg
-from conftest import (
-    LATENT_DIM, NUM_CLASSES, tiny_dataset, tiny_discriminator, tiny_generator, tiny_images,
-    tiny_labels, tiny_model, weights_of,
-)
 
 
 @pytest.fixture
@@ -18,7 +25,11 @@ def test_trains_on_images_and_labels(cgan):
     before = weights_of(cgan)
     history = cgan.fit(tiny_dataset(labels=tiny_labels()), epochs=1, verbose=0).history
     assert np.isfinite(history["d_loss"]).all() and np.isfinite(history["g_loss"]).all()
-    assert all(not np.array_equal(a, b) for a, b in zip(before, weights_of(cgan)) if a.size > 1)
+    assert all(
+        not np.array_equal(a, b)
+        for a, b in zip(before, weights_of(cgan), strict=True)
+        if a.size > 1
+    )
     cgan.fit(tiny_images(32), tiny_labels(32), batch_size=16, verbose=0)  # arrays work too
 
 
@@ -72,9 +83,13 @@ def test_the_label_reaches_both_networks(cgan):
 
 def test_networks_must_be_conditional():
     with pytest.raises(ValueError, match="takes two inputs"):
-        kg.ConditionalGAN(tiny_generator(), tiny_discriminator(NUM_CLASSES), LATENT_DIM, NUM_CLASSES)
+        kg.ConditionalGAN(
+            tiny_generator(), tiny_discriminator(NUM_CLASSES), LATENT_DIM, NUM_CLASSES
+        )
     with pytest.raises(ValueError, match="num_classes=1"):
-        kg.ConditionalGAN(tiny_generator(NUM_CLASSES), tiny_discriminator(NUM_CLASSES), LATENT_DIM, 1)
+        kg.ConditionalGAN(
+            tiny_generator(NUM_CLASSES), tiny_discriminator(NUM_CLASSES), LATENT_DIM, 1
+        )
 
 
 def test_image_grid_draws_one_row_per_class(cgan, tmp_path):

@@ -54,7 +54,13 @@ def test_npz_uint8_and_float(tmp_path):
     rng = np.random.default_rng(0)
     pixels = rng.integers(0, 256, (20, 8, 8), dtype="uint8")
     np.savez(tmp_path / "pixels.npz", x=pixels, y=np.arange(20) % 3)
-    images, labels = next(iter(kg.data.load(str(tmp_path / "pixels.npz"), batch_size=20, with_labels=True, shuffle=False)))
+    images, labels = next(
+        iter(
+            kg.data.load(
+                str(tmp_path / "pixels.npz"), batch_size=20, with_labels=True, shuffle=False
+            )
+        )
+    )
     np.testing.assert_allclose(images.numpy()[..., 0], pixels / 127.5 - 1, atol=1e-6)
     np.testing.assert_array_equal(labels.numpy(), np.arange(20) % 3)
 
@@ -73,10 +79,12 @@ def test_image_folder_with_class_subfolders(tmp_path):
         (tmp_path / label).mkdir()
         for i in range(3):
             Image.fromarray(np.full((8, 8), value, "uint8")).save(tmp_path / label / f"{i}.png")
-    images, labels = next(iter(kg.data.load(str(tmp_path), batch_size=6, with_labels=True, shuffle=False)))
+    images, labels = next(
+        iter(kg.data.load(str(tmp_path), batch_size=6, with_labels=True, shuffle=False))
+    )
     assert images.shape == (6, 8, 8, 1)
     # Class 0 is "cats" (all black -> -1), class 1 "dogs" (all white -> +1).
-    for image, label in zip(images.numpy(), labels.numpy()):
+    for image, label in zip(images.numpy(), labels.numpy(), strict=True):
         assert np.allclose(image, -1.0 if label == 0 else 1.0)
 
 

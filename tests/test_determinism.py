@@ -1,5 +1,4 @@
 import numpy as np
-
 from conftest import tiny_dataset, tiny_gan, weights_of
 
 
@@ -8,10 +7,12 @@ def test_same_seed_gives_same_images_and_same_weights_after_fit():
     for _ in range(2):
         gan = tiny_gan(seed=7)
         gan.fit(tiny_dataset(), epochs=2, verbose=0)
-        runs.append((gan.generate(6, seed=1), weights_of(gan.generator), weights_of(gan.discriminator)))
+        runs.append(
+            (gan.generate(6, seed=1), weights_of(gan.generator), weights_of(gan.discriminator))
+        )
     (images_a, g_a, d_a), (images_b, g_b, d_b) = runs
     np.testing.assert_array_equal(images_a, images_b)
-    for a, b in zip(g_a + d_a, g_b + d_b):
+    for a, b in zip(g_a + d_a, g_b + d_b, strict=True):
         np.testing.assert_array_equal(a, b)
 
 

@@ -4,9 +4,9 @@ summation order): same global batch, same seed, same weights and logged losses."
 import numpy as np
 import pytest
 import tensorflow as tf
+from conftest import tiny_data_for, tiny_model, weights_of
 
 import keras_gans as kg
-from conftest import tiny_data_for, tiny_model, weights_of
 
 
 def train(model_class, strategy, epochs=2, **model_kwargs):
@@ -26,15 +26,23 @@ def mirrored_strategy():
 
 
 def assert_same_training(strategy, model_class, **model_kwargs):
-    single, single_logs = train(model_class, tf.distribute.OneDeviceStrategy("/cpu:0"), **model_kwargs)
+    single, single_logs = train(
+        model_class, tf.distribute.OneDeviceStrategy("/cpu:0"), **model_kwargs
+    )
     mirrored, mirrored_logs = train(model_class, strategy, **model_kwargs)
     assert mirrored.distribute_strategy.num_replicas_in_sync == 2
     for name in single_logs:
-        np.testing.assert_allclose(mirrored_logs[name], single_logs[name], rtol=1e-4, atol=1e-5, err_msg=name)
-    for a, b in zip(weights_of(single), weights_of(mirrored)):
+        np.testing.assert_allclose(
+            mirrored_logs[name], single_logs[name], rtol=1e-4, atol=1e-5, err_msg=name
+        )
+    for a, b in zip(weights_of(single), weights_of(mirrored), strict=True):
         np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)
 
 
 @pytest.mark.parametrize("model_class", [kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
 def test_mirrored_strategy_matches_one_device(mirrored_strategy, model_class):
-    assert_same_training(mirrored_strategy, model_class, **({"critic_steps": 2} if model_class in (kg.WGAN, kg.WGANGP) else {}))
+    assert_same_training(
+        mirrored_strategy,
+        model_class,
+        **({"critic_steps": 2} if model_class in (kg.WGAN, kg.WGANGP) else {}),
+    )

@@ -7,9 +7,9 @@ import sys
 import keras
 import numpy as np
 import pytest
+from conftest import LATENT_DIM, tiny_data_for, tiny_model
 
 import keras_gans as kg
-from conftest import LATENT_DIM, tiny_data_for, tiny_model
 
 LOAD_WITH_TENSORFLOW_ONLY = """
 import json, sys
@@ -55,15 +55,23 @@ def test_exported_generator_serves_the_same_images_without_keras_gans(model_clas
         inputs["labels"] = np.array([0, 1, 2, 0, 1, 2, 0], "int32")
     np.savez(tmp_path / "inputs.npz", **inputs)
     script = tmp_path / "serve.py"
-    script.write_text(LOAD_WITH_TENSORFLOW_ONLY.format(
-        uint8_calls=CONDITIONAL_UINT8 if conditional else UNCONDITIONAL_UINT8))
+    script.write_text(
+        LOAD_WITH_TENSORFLOW_ONLY.format(
+            uint8_calls=CONDITIONAL_UINT8 if conditional else UNCONDITIONAL_UINT8
+        )
+    )
     result = subprocess.run(
         [sys.executable, str(script), str(path), str(tmp_path / "inputs.npz"), str(tmp_path)],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report == {"keras_gans_imported": False, "signatures": ["generate_uint8", "serving_default"]}
+    assert report == {
+        "keras_gans_imported": False,
+        "signatures": ["generate_uint8", "serving_default"],
+    }
 
     for size in (1, 7):
         net_inputs = [z[:size], inputs["labels"][:size]] if conditional else z[:size]
@@ -80,22 +88,32 @@ def test_exported_generator_serves_the_same_images_without_keras_gans(model_clas
 @pytest.mark.parametrize("model_class", [kg.GAN, kg.ConditionalGAN])
 def test_saved_model_cli_lists_both_signatures(model_class, tmp_path):
     path = kg.export_generator(tiny_model(model_class), tmp_path / "m" / "1")
-    shown = subprocess.run(["saved_model_cli", "show", "--all", "--dir", str(path)],
-                           capture_output=True, text=True, timeout=300)
+    shown = subprocess.run(
+        ["saved_model_cli", "show", "--all", "--dir", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert shown.returncode == 0, shown.stderr
     text = shown.stdout
 
     def signature(name):
         start = text.index(f"signature_def['{name}']")
         end = text.find("signature_def[", start + 1)
-        return text[start:end if end > 0 else None]
+        return text[start : end if end > 0 else None]
 
     serving, uint8 = signature("serving_default"), signature("generate_uint8")
-    assert "inputs['z']" in serving and "DT_FLOAT" in serving and f"shape: (-1, {LATENT_DIM})" in serving
+    assert (
+        "inputs['z']" in serving
+        and "DT_FLOAT" in serving
+        and f"shape: (-1, {LATENT_DIM})" in serving
+    )
     assert "outputs['images']" in serving and "shape: (-1, 16, 16, 1)" in serving
     assert "outputs['images']" in uint8 and "DT_UINT8" in uint8
     if model_class is kg.ConditionalGAN:
-        assert "inputs['labels']" in serving and "inputs['labels']" in uint8 and "DT_INT32" in serving
+        assert (
+            "inputs['labels']" in serving and "inputs['labels']" in uint8 and "DT_INT32" in serving
+        )
     else:
         assert "inputs['batch_size']" in uint8 and "inputs['seed']" in uint8
 
@@ -105,8 +123,20 @@ def test_cli_export_writes_versions_and_explains_serving(tmp_path):
     model.save(tmp_path / "model.keras")
     for version in (1, 2):
         result = subprocess.run(
-            [sys.executable, "-m", "keras_gans.cli", "export", "--model", "model.keras", "--name", "tiny"],
-            cwd=tmp_path, capture_output=True, text=True, timeout=600,
+            [
+                sys.executable,
+                "-m",
+                "keras_gans.cli",
+                "export",
+                "--model",
+                "model.keras",
+                "--name",
+                "tiny",
+            ],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         assert result.returncode == 0, result.stderr
         assert (tmp_path / "saved_models" / "tiny" / str(version) / "saved_model.pb").exists()
@@ -115,11 +145,17 @@ def test_cli_export_writes_versions_and_explains_serving(tmp_path):
 
 
 def test_loading_a_lambda_layer_fails_under_the_default_safe_mode(tmp_path):
-    generator = keras.Sequential([
-        keras.Input((LATENT_DIM,)), keras.layers.Dense(16 * 16),
-        keras.layers.Lambda(lambda x: x * 2), keras.layers.Reshape((16, 16, 1)),
-    ])
-    discriminator = keras.Sequential([keras.Input((16, 16, 1)), keras.layers.Flatten(), keras.layers.Dense(1)])
+    generator = keras.Sequential(
+        [
+            keras.Input((LATENT_DIM,)),
+            keras.layers.Dense(16 * 16),
+            keras.layers.Lambda(lambda x: x * 2),
+            keras.layers.Reshape((16, 16, 1)),
+        ]
+    )
+    discriminator = keras.Sequential(
+        [keras.Input((16, 16, 1)), keras.layers.Flatten(), keras.layers.Dense(1)]
+    )
     gan = kg.GAN(generator, discriminator, latent_dim=LATENT_DIM)
     gan.compile()
     gan.save(tmp_path / "lambda.keras")

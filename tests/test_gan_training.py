@@ -1,27 +1,27 @@
 import numpy as np
-
 from conftest import tiny_dataset, tiny_gan, weights_of
 
 
 def _batchnorm_moving_stats(model):
-    return [
-        v.numpy() for v in model.non_trainable_variables if "moving" in v.path
-    ]
+    return [v.numpy() for v in model.non_trainable_variables if "moving" in v.path]
 
 
 def test_one_epoch_updates_both_networks_and_batchnorm_statistics(gan):
     g_before, d_before = weights_of(gan.generator), weights_of(gan.discriminator)
-    g_stats, d_stats = _batchnorm_moving_stats(gan.generator), _batchnorm_moving_stats(gan.discriminator)
+    g_stats, d_stats = (
+        _batchnorm_moving_stats(gan.generator),
+        _batchnorm_moving_stats(gan.discriminator),
+    )
     assert g_stats and d_stats, "the tiny DCGAN networks should contain BatchNorm"
 
     history = gan.fit(tiny_dataset(), epochs=1, verbose=0)
 
     def changed(before, after):
-        return all(not np.array_equal(b, a) for b, a in zip(before, after))
+        return all(not np.array_equal(b, a) for b, a in zip(before, after, strict=True))
 
-    assert changed(
-        [w for w in g_before], weights_of(gan.generator)
-    ), "every generator variable should change after an epoch"
+    assert changed([w for w in g_before], weights_of(gan.generator)), (
+        "every generator variable should change after an epoch"
+    )
     assert changed(d_before, weights_of(gan.discriminator))
     # Moving statistics only change when the networks run with training=True.
     assert changed(g_stats, _batchnorm_moving_stats(gan.generator))

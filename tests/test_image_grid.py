@@ -1,10 +1,10 @@
 import os
 
 import numpy as np
+from conftest import tiny_dataset
 from PIL import Image
 
 import keras_gans as kg
-from conftest import tiny_dataset
 
 
 def test_image_grid_writes_a_png_per_epoch_and_a_gif(gan, tmp_path):
@@ -13,7 +13,10 @@ def test_image_grid_writes_a_png_per_epoch_and_a_gif(gan, tmp_path):
     assert not directory.exists(), "no file I/O before training"
     gan.fit(tiny_dataset(), epochs=3, callbacks=[callback], verbose=0)
     assert sorted(os.listdir(directory)) == [
-        "epoch_0001.png", "epoch_0002.png", "epoch_0003.png", "training.gif",
+        "epoch_0001.png",
+        "epoch_0002.png",
+        "epoch_0003.png",
+        "training.gif",
     ]
     grid = np.array(Image.open(directory / "epoch_0003.png"))
     # 3x3 tiles of 16 px with 2 px padding, enlarged twice.

@@ -35,17 +35,21 @@ def test_least_squares_hinge_wasserstein_match_hand_computed_values():
     ls = losses.get("least_squares", label_smoothing=0.2)
     np.testing.assert_allclose(
         ls.discriminator_loss(REAL, FAKE),
-        0.5 * ((REAL - 0.8) ** 2).mean() + 0.5 * (FAKE**2).mean(), rtol=1e-6,
+        0.5 * ((REAL - 0.8) ** 2).mean() + 0.5 * (FAKE**2).mean(),
+        rtol=1e-6,
     )
     np.testing.assert_allclose(ls.generator_loss(FAKE), 0.5 * ((FAKE - 1) ** 2).mean(), rtol=1e-6)
     hinge = losses.get("hinge")
     np.testing.assert_allclose(
         hinge.discriminator_loss(REAL, FAKE),
-        np.maximum(0, 1 - REAL).mean() + np.maximum(0, 1 + FAKE).mean(), rtol=1e-6,
+        np.maximum(0, 1 - REAL).mean() + np.maximum(0, 1 + FAKE).mean(),
+        rtol=1e-6,
     )
     np.testing.assert_allclose(hinge.generator_loss(FAKE), -FAKE.mean(), rtol=1e-6)
     w = losses.get("wasserstein")
-    np.testing.assert_allclose(w.discriminator_loss(REAL, FAKE), FAKE.mean() - REAL.mean(), rtol=1e-6)
+    np.testing.assert_allclose(
+        w.discriminator_loss(REAL, FAKE), FAKE.mean() - REAL.mean(), rtol=1e-6
+    )
     np.testing.assert_allclose(w.generator_loss(FAKE), -FAKE.mean(), rtol=1e-6)
 
 
@@ -56,7 +60,8 @@ def test_label_smoothing_moves_only_the_real_target():
     # term (target 0) is untouched.
     np.testing.assert_allclose(
         smooth.discriminator_loss(REAL, FAKE) - plain.discriminator_loss(REAL, FAKE),
-        bce(0.9, REAL).mean() - bce(1.0, REAL).mean(), rtol=1e-5,
+        bce(0.9, REAL).mean() - bce(1.0, REAL).mean(),
+        rtol=1e-5,
     )
     assert float(smooth.generator_loss(FAKE)) == pytest.approx(float(plain.generator_loss(FAKE)))
 

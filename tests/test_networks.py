@@ -23,7 +23,9 @@ def test_dcgan_follows_the_radford_rules():
     assert not layer_types & {"MaxPooling2D", "AveragePooling2D"}
     assert g.layers[-1].activation.__name__ == "tanh"
     assert [type(layer).__name__ for layer in g.layers if "up" in layer.name] == [
-        "Conv2DTranspose", "BatchNormalization", "ReLU",
+        "Conv2DTranspose",
+        "BatchNormalization",
+        "ReLU",
     ]
     leaky = [layer for layer in d.layers if isinstance(layer, keras.layers.LeakyReLU)]
     assert leaky and all(np.isclose(layer.negative_slope, 0.2) for layer in leaky)
@@ -50,5 +52,7 @@ def test_mlp_networks():
     images = g(np.zeros((3, 10), "float32"))
     assert tuple(images.shape) == (3, 28, 28, 1)
     assert tuple(d(images).shape) == (3, 1)
-    assert all(isinstance(layer, (keras.layers.InputLayer, keras.layers.Dense, keras.layers.Reshape))
-               for layer in g.layers)
+    assert all(
+        isinstance(layer, (keras.layers.InputLayer, keras.layers.Dense, keras.layers.Reshape))
+        for layer in g.layers
+    )

@@ -47,7 +47,8 @@ def test_dcgan_learns_fashion_mnist_in_two_epochs():
     gan = kg.GAN(
         kg.networks.dcgan_generator(128, IMAGE_SHAPE),
         kg.networks.dcgan_discriminator(IMAGE_SHAPE),
-        latent_dim=128, seed=0,
+        latent_dim=128,
+        seed=0,
     )
     gan.compile()
     history = gan.fit(kg.data.load("fashion_mnist", seed=0), epochs=2, verbose=2).history
@@ -65,16 +66,18 @@ def fashion_classifier():
     keras.utils.set_random_seed(0)
     x_train, y_train = fashion_arrays("train")
     x_test, y_test = fashion_arrays("test")
-    classifier = keras.Sequential([
-        keras.Input(IMAGE_SHAPE),
-        keras.layers.Conv2D(32, 3, activation="relu"),
-        keras.layers.MaxPooling2D(),
-        keras.layers.Conv2D(64, 3, activation="relu"),
-        keras.layers.MaxPooling2D(),
-        keras.layers.Flatten(),
-        keras.layers.Dense(128, activation="relu"),
-        keras.layers.Dense(10),
-    ])
+    classifier = keras.Sequential(
+        [
+            keras.Input(IMAGE_SHAPE),
+            keras.layers.Conv2D(32, 3, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(64, 3, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Flatten(),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(10),
+        ]
+    )
     classifier.compile(
         "adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"]
     )
@@ -88,14 +91,18 @@ def fashion_classifier():
 def test_conditional_gan_generates_the_class_it_is_asked_for(fashion_classifier):
     """ConditionalGAN (projection D, G 64 filters, D 32), 3 epochs, seed 0.
 
-    1000 images, 100 per class, classified by the independent classifier.
-    Measured: CONDITIONAL_MEASURED. Asserted: > 0.6, six times chance (0.1).
+    1000 images, 100 per class, classified by the independent classifier
+    (0.882 accuracy on the real test set). Measured: 0.917 of the generated
+    images are assigned their conditioning class (D was ahead: d_real 0.82,
+    d_fake 0.18 in the last epoch). Asserted: > 0.8, eight times chance (0.1).
     """
     keras.utils.set_random_seed(0)
     cgan = kg.ConditionalGAN(
         kg.networks.dcgan_generator(128, IMAGE_SHAPE, num_classes=10, filters=64),
         kg.networks.dcgan_discriminator(IMAGE_SHAPE, num_classes=10),
-        latent_dim=128, num_classes=10, seed=0,
+        latent_dim=128,
+        num_classes=10,
+        seed=0,
     )
     cgan.compile()
     cgan.fit(kg.data.load("fashion_mnist", with_labels=True, seed=0), epochs=3, verbose=2)
@@ -103,24 +110,28 @@ def test_conditional_gan_generates_the_class_it_is_asked_for(fashion_classifier)
     predicted = np.argmax(fashion_classifier.predict(cgan.generate(labels, seed=0), verbose=0), -1)
     accuracy = float(np.mean(predicted == labels))
     print(f"conditional accuracy {accuracy:.3f}")
-    assert accuracy > 0.6
+    assert accuracy > 0.8
 
 
 def test_wgan_gp_stays_finite_and_its_wasserstein_estimate_falls():
     """WGANGP (LayerNorm critic 32 filters, G 64), 3 epochs of batches 5 x 64, seed 0.
 
-    Measured: WGAN_GP_MEASURED. Asserted: every logged value finite, and the
-    last epoch's Wasserstein estimate below the first epoch's.
+    Measured: Wasserstein estimate 18.8, 9.27, 6.15 by epoch (gradient penalty
+    0.38, 0.13, 0.08), all finite. Asserted: every logged value finite, and the
+    last epoch's estimate below 0.6 x the first epoch's (measured ratio 0.33).
     """
     keras.utils.set_random_seed(0)
     wgan = kg.WGANGP(
         kg.networks.dcgan_generator(128, IMAGE_SHAPE, filters=64),
         kg.networks.dcgan_discriminator(IMAGE_SHAPE, normalization="layer"),
-        latent_dim=128, seed=0,
+        latent_dim=128,
+        seed=0,
     )
     wgan.compile()
-    history = wgan.fit(kg.data.load("fashion_mnist", batch_size=320, seed=0), epochs=3, verbose=2).history
+    history = wgan.fit(
+        kg.data.load("fashion_mnist", batch_size=320, seed=0), epochs=3, verbose=2
+    ).history
     for name, values in history.items():
         assert np.isfinite(values).all(), name
     print("wasserstein by epoch", np.round(history["wasserstein"], 3))
-    assert history["wasserstein"][-1] < history["wasserstein"][0]
+    assert history["wasserstein"][-1] < 0.6 * history["wasserstein"][0]

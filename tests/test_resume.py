@@ -9,12 +9,17 @@ import sys
 import keras
 import numpy as np
 import pytest
-
-import keras_gans as kg
 from conftest import tiny_data_for, tiny_model
 
+import keras_gans as kg
+
 STEPS_PER_EPOCH = 4  # tiny_data_for: 64 images in batches of 16
-MODEL_KWARGS = {kg.GAN: {}, kg.ConditionalGAN: {}, kg.WGAN: {"critic_steps": 2}, kg.WGANGP: {"critic_steps": 2}}
+MODEL_KWARGS = {
+    kg.GAN: {},
+    kg.ConditionalGAN: {},
+    kg.WGAN: {"critic_steps": 2},
+    kg.WGANGP: {"critic_steps": 2},
+}
 
 
 def training_state(model):
@@ -29,8 +34,11 @@ def training_state(model):
 def assert_same_state(actual, expected):
     for key in expected:
         assert len(actual[key]) == len(expected[key]), key
-        for a, b in zip(actual[key] if key != "noise" else [actual[key]],
-                        expected[key] if key != "noise" else [expected[key]]):
+        for a, b in zip(
+            actual[key] if key != "noise" else [actual[key]],
+            expected[key] if key != "noise" else [expected[key]],
+            strict=True,
+        ):
             np.testing.assert_array_equal(a, b, err_msg=key)
 
 
@@ -89,7 +97,12 @@ def test_interrupted_training_resumes_where_the_backup_left_it(model_class, tmp_
 
     # A new model (other initial weights and noise) resumes from the backup.
     resumed, canary = tiny_model(model_class, seed=99, **kwargs), Canary()
-    resumed.fit(data, epochs=3, callbacks=[keras.callbacks.BackupAndRestore(tmp_path / "backup"), canary], verbose=0)
+    resumed.fit(
+        data,
+        epochs=3,
+        callbacks=[keras.callbacks.BackupAndRestore(tmp_path / "backup"), canary],
+        verbose=0,
+    )
     assert_same_state(canary.start, saved)
     critic_steps = kwargs.get("critic_steps", 1)
     assert int(canary.start["g_optimizer"][0]) == STEPS_PER_EPOCH  # iterations, not zero
@@ -113,8 +126,12 @@ def test_a_corrupted_backup_falls_back_to_the_previous_one(tmp_path):
     (backup_dir / "latest.weights.h5").write_bytes(b"\x00 this is not an HDF5 file")
 
     resumed, canary = tiny_model(kg.GAN, seed=5), Canary()
-    resumed.fit(data, epochs=4, callbacks=[
-        keras.callbacks.BackupAndRestore(backup_dir, double_checkpoint=True), canary], verbose=0)
+    resumed.fit(
+        data,
+        epochs=4,
+        callbacks=[keras.callbacks.BackupAndRestore(backup_dir, double_checkpoint=True), canary],
+        verbose=0,
+    )
     assert_same_state(canary.start, snapshots.states[0])  # the previous backup
     assert canary.epochs == [1, 2, 3]
 
@@ -124,12 +141,18 @@ def test_a_corrupted_backup_without_a_previous_one_is_an_error_not_a_restart(tmp
     data = tiny_data_for(model)
     backup_dir = tmp_path / "backup"
     with pytest.raises(RuntimeError, match="simulated crash"):
-        model.fit(data, epochs=3, callbacks=[
-            keras.callbacks.BackupAndRestore(backup_dir), Crash(epoch=1, step=0)], verbose=0)
+        model.fit(
+            data,
+            epochs=3,
+            callbacks=[keras.callbacks.BackupAndRestore(backup_dir), Crash(epoch=1, step=0)],
+            verbose=0,
+        )
     (backup_dir / "latest.weights.h5").write_bytes(b"garbage")
     fresh = tiny_model(kg.GAN, seed=5)
     with pytest.raises(OSError):
-        fresh.fit(data, epochs=3, callbacks=[keras.callbacks.BackupAndRestore(backup_dir)], verbose=0)
+        fresh.fit(
+            data, epochs=3, callbacks=[keras.callbacks.BackupAndRestore(backup_dir)], verbose=0
+        )
     assert int(fresh.g_optimizer.iterations) == 0
 
 
@@ -152,12 +175,22 @@ def test_non_finite_losses_stop_training_and_keep_the_last_good_backup(tmp_path)
     backup_dir = tmp_path / "backup"
     snapshots = Snapshots()
     with pytest.raises(RuntimeError, match="non-finite loss"):
-        model.fit(data, epochs=3, callbacks=[
-            keras.callbacks.BackupAndRestore(backup_dir), snapshots, PoisonDiscriminator(epoch=1)], verbose=0)
+        model.fit(
+            data,
+            epochs=3,
+            callbacks=[
+                keras.callbacks.BackupAndRestore(backup_dir),
+                snapshots,
+                PoisonDiscriminator(epoch=1),
+            ],
+            verbose=0,
+        )
     assert len(snapshots.states) == 1  # epoch 1 never ended
     assert (backup_dir / "latest.weights.h5").exists()  # not deleted on the way out
     restored, canary = tiny_model(kg.GAN, seed=5), Canary()
-    restored.fit(data, epochs=2, callbacks=[keras.callbacks.BackupAndRestore(backup_dir), canary], verbose=0)
+    restored.fit(
+        data, epochs=2, callbacks=[keras.callbacks.BackupAndRestore(backup_dir), canary], verbose=0
+    )
     assert_same_state(canary.start, snapshots.states[0])
     assert all(np.isfinite(w).all() for w in canary.start["weights"])
 
@@ -185,10 +218,14 @@ print(json.dumps({{"start_g_iterations": int(canary.start["g_optimizer"][0]),
 
 def test_resume_in_a_fresh_process(tmp_path):
     script = tmp_path / "train.py"
-    script.write_text(RESUME_SCRIPT.format(tests=os.path.dirname(__file__), backup=str(tmp_path / "backup")))
+    script.write_text(
+        RESUME_SCRIPT.format(tests=os.path.dirname(__file__), backup=str(tmp_path / "backup"))
+    )
 
     def run(*args):
-        return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=600)
+        return subprocess.run(
+            [sys.executable, str(script), *args], capture_output=True, text=True, timeout=600
+        )
 
     crashed = run("crash", "0")
     assert crashed.returncode != 0 and "simulated crash" in crashed.stderr
@@ -196,6 +233,9 @@ def test_resume_in_a_fresh_process(tmp_path):
     assert resumed.returncode == 0, resumed.stderr
     report = json.loads(resumed.stdout.strip().splitlines()[-1])
     assert report == {
-        "start_g_iterations": STEPS_PER_EPOCH, "start_d_iterations": 2 * STEPS_PER_EPOCH,
-        "steps": 2 * STEPS_PER_EPOCH, "epochs": [1, 2], "final_g_iterations": 3 * STEPS_PER_EPOCH,
+        "start_g_iterations": STEPS_PER_EPOCH,
+        "start_d_iterations": 2 * STEPS_PER_EPOCH,
+        "steps": 2 * STEPS_PER_EPOCH,
+        "epochs": [1, 2],
+        "final_g_iterations": 3 * STEPS_PER_EPOCH,
     }

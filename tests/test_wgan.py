@@ -1,9 +1,9 @@
 import keras
 import numpy as np
 import pytest
+from conftest import LATENT_DIM, tiny_data_for, tiny_discriminator, tiny_generator, tiny_model
 
 import keras_gans as kg
-from conftest import LATENT_DIM, tiny_data_for, tiny_discriminator, tiny_generator, tiny_model
 
 SHAPE = (4, 4, 1)
 
@@ -42,7 +42,9 @@ def test_gradient_penalty_matches_the_closed_form_for_a_linear_critic(scale):
     real_logits, fake_logits = gan.discriminator(real), gan.discriminator(fake)
     loss, logs = gan.discriminator_loss(real_logits, fake_logits, real, fake, None)
     wasserstein_part = float(np.mean(fake_logits) - np.mean(real_logits))
-    assert float(loss) == pytest.approx(wasserstein_part + 10.0 * (np.linalg.norm(w) - 1) ** 2, abs=1e-4)
+    assert float(loss) == pytest.approx(
+        wasserstein_part + 10.0 * (np.linalg.norm(w) - 1) ** 2, abs=1e-4
+    )
     assert float(logs["gradient_penalty"]) == pytest.approx(penalty)
 
 
@@ -70,12 +72,16 @@ def test_no_nan_when_real_equals_fake():
 
 
 def test_wgan_clipping_keeps_critic_weights_in_range():
-    wgan = tiny_model(kg.WGAN, clip_value=0.01, compile_kwargs={"d_optimizer": keras.optimizers.SGD(1.0)})
+    wgan = tiny_model(
+        kg.WGAN, clip_value=0.01, compile_kwargs={"d_optimizer": keras.optimizers.SGD(1.0)}
+    )
     wgan.fit(tiny_data_for(wgan, n=32, batch_size=32), epochs=1, verbose=0)
     for variable in wgan.discriminator.trainable_variables:
         assert np.abs(np.array(variable)).max() <= 0.01 + 1e-7, variable.path
     # SGD(1.0) pushed at least some weights to the bound.
-    assert max(np.abs(np.array(v)).max() for v in wgan.discriminator.trainable_variables) == pytest.approx(0.01)
+    assert max(
+        np.abs(np.array(v)).max() for v in wgan.discriminator.trainable_variables
+    ) == pytest.approx(0.01)
 
 
 @pytest.mark.parametrize("model_class", [kg.WGAN, kg.WGANGP])

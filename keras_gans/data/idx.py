@@ -15,13 +15,10 @@ def read_idx(path):
     if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] not in _DTYPES:
         raise ValueError(f"Not an IDX file: {path}. Received: header {data[:4]!r}")
     ndim = data[3]
-    shape = tuple(
-        int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)
-    )
+    shape = tuple(int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     array = np.frombuffer(data, dtype=_DTYPES[data[2]], offset=4 + 4 * ndim)
     if array.size != int(np.prod(shape)):
         raise ValueError(
-            f"Truncated IDX file {path}: header says shape {shape}, "
-            f"found {array.size} values."
+            f"Truncated IDX file {path}: header says shape {shape}, found {array.size} values."
         )
     return array.reshape(shape)

@@ -60,7 +60,9 @@ def load(
     ```
     """
     if not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"`batch_size` must be a positive int. Received: batch_size={batch_size!r}")
+        raise ValueError(
+            f"`batch_size` must be a positive int. Received: batch_size={batch_size!r}"
+        )
     name = os.fspath(name)
     if os.path.isdir(name):
         images = image_folder_dataset(name, with_labels, image_size, shuffle, seed)

@@ -42,8 +42,7 @@ def _first_image(directory):
             if name.lower().endswith(IMAGE_EXTENSIONS):
                 return os.path.join(root, name)
     raise ValueError(
-        f"No images ({', '.join(IMAGE_EXTENSIONS)}) found under the folder. "
-        f"Received: {directory}"
+        f"No images ({', '.join(IMAGE_EXTENSIONS)}) found under the folder. Received: {directory}"
     )
 
 

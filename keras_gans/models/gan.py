@@ -310,7 +310,7 @@ class GAN(keras.Model):
             scaled_loss = self.d_optimizer.scale_loss(d_loss)
         variables = self.discriminator.trainable_variables
         gradients = tape.gradient(scaled_loss, variables)
-        self.d_optimizer.apply_gradients(zip(gradients, variables))
+        self.d_optimizer.apply_gradients(zip(gradients, variables, strict=True))
         return {"d_loss": d_loss, "real_logits": real_logits, "fake_logits": fake_logits, **logs}
 
     def train_generator(self, batch_size, labels=None):
@@ -325,7 +325,7 @@ class GAN(keras.Model):
             scaled_loss = self.g_optimizer.scale_loss(g_loss)
         variables = self.generator.trainable_variables
         gradients = tape.gradient(scaled_loss, variables)
-        self.g_optimizer.apply_gradients(zip(gradients, variables))
+        self.g_optimizer.apply_gradients(zip(gradients, variables, strict=True))
         return {"g_loss": g_loss}
 
     def train_step(self, data):
@@ -362,8 +362,9 @@ class GAN(keras.Model):
         # Listed so that Keras resets them at the start of every epoch.
         return list(self.trackers.values())
 
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto",
-            callbacks=None, **kwargs):
+    def fit(
+        self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, **kwargs
+    ):
         """Trains the model; see `keras.Model.fit`.
 
         Before the first step the data is checked (first batch of a dataset,
@@ -391,8 +392,13 @@ class GAN(keras.Model):
             backed_up = any(isinstance(c, keras.callbacks.BackupAndRestore) for c in callbacks)
             callbacks.insert(0, TerminateOnNonFiniteLoss(raise_error=backed_up))
         return super().fit(
-            x, y, batch_size=batch_size, epochs=epochs, verbose=verbose,
-            callbacks=callbacks, **kwargs,
+            x,
+            y,
+            batch_size=batch_size,
+            epochs=epochs,
+            verbose=verbose,
+            callbacks=callbacks,
+            **kwargs,
         )
 
     # === Sampling ===
@@ -428,4 +434,3 @@ class GAN(keras.Model):
             )
         z = latent_vectors(num_images, self.latent_dim, seed)
         return self.generate_from_latent(z, batch_size=batch_size)
-

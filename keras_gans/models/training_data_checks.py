@@ -54,7 +54,7 @@ def _check_shape(model, shape, dtype):
         return
     matches = len(shape) == len(expected) + 1 and all(
         got is None or want is None or got == want
-        for got, want in zip(shape[1:], expected)
+        for got, want in zip(shape[1:], expected, strict=True)
     )
     if not matches:
         raise ValueError(

@@ -52,8 +52,14 @@ class WGAN(GAN):
     default_loss = "wasserstein"
 
     def __init__(
-        self, generator, discriminator, latent_dim, critic_steps=5, clip_value=0.01,
-        seed=None, **kwargs,
+        self,
+        generator,
+        discriminator,
+        latent_dim,
+        critic_steps=5,
+        clip_value=0.01,
+        seed=None,
+        **kwargs,
     ):
         if not isinstance(critic_steps, int) or critic_steps < 1:
             raise ValueError(
@@ -77,15 +83,18 @@ class WGAN(GAN):
     def default_optimizer(self):
         return keras.optimizers.RMSprop(learning_rate=5e-5)
 
-    def compile(self, d_optimizer="auto", g_optimizer="auto", loss="auto", label_smoothing=0.0, **kwargs):
+    def compile(
+        self, d_optimizer="auto", g_optimizer="auto", loss="auto", label_smoothing=0.0, **kwargs
+    ):
         """Configures the model; the loss is always `"wasserstein"`. See `GAN.compile`."""
         if loss not in ("auto", "wasserstein"):
             raise ValueError(
                 f"{type(self).__name__} trains with the Wasserstein loss. "
                 f"Received: loss={loss!r}; expected 'wasserstein' (or 'auto')."
             )
-        super().compile(d_optimizer, g_optimizer, loss="wasserstein",
-                        label_smoothing=label_smoothing, **kwargs)
+        super().compile(
+            d_optimizer, g_optimizer, loss="wasserstein", label_smoothing=label_smoothing, **kwargs
+        )
 
     def check_batch_size(self, batch_size):
         """Each critic step needs at least one image of the batch."""
@@ -158,18 +167,30 @@ class WGANGP(WGAN):
     tracker_names = ("d_loss", "g_loss", "wasserstein", "gradient_penalty")
 
     def __init__(
-        self, generator, discriminator, latent_dim, critic_steps=5, gp_weight=10.0,
-        seed=None, **kwargs,
+        self,
+        generator,
+        discriminator,
+        latent_dim,
+        critic_steps=5,
+        gp_weight=10.0,
+        seed=None,
+        **kwargs,
     ):
         if not gp_weight >= 0:
             raise ValueError(f"`gp_weight` must be >= 0. Received: gp_weight={gp_weight!r}")
         self.gp_weight = float(gp_weight)
         super().__init__(
-            generator, discriminator, latent_dim, critic_steps=critic_steps,
-            clip_value=None, seed=seed, **kwargs,
+            generator,
+            discriminator,
+            latent_dim,
+            critic_steps=critic_steps,
+            clip_value=None,
+            seed=seed,
+            **kwargs,
         )
         batch_norms = [
-            layer.name for layer in getattr(discriminator, "layers", [])
+            layer.name
+            for layer in getattr(discriminator, "layers", [])
             if isinstance(layer, keras.layers.BatchNormalization)
         ]
         if batch_norms:

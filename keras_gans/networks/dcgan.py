@@ -32,16 +32,14 @@ def _normalization(kind, name):
     if kind == "layer":
         return layers.LayerNormalization(axis=[1, 2, 3], name=name)
     raise ValueError(
-        "`normalization` must be 'batch', 'layer' or None. "
-        f"Received: normalization={kind!r}"
+        f"`normalization` must be 'batch', 'layer' or None. Received: normalization={kind!r}"
     )
 
 
 def _check_num_classes(num_classes):
     if num_classes is not None and (not isinstance(num_classes, int) or num_classes < 2):
         raise ValueError(
-            "`num_classes` must be None or an integer >= 2. "
-            f"Received: num_classes={num_classes!r}"
+            f"`num_classes` must be None or an integer >= 2. Received: num_classes={num_classes!r}"
         )
 
 
@@ -90,9 +88,7 @@ def dcgan_generator(
     inputs, x = z, z
     if num_classes is not None:
         labels = keras.Input((), dtype="int32", name="labels")
-        embedded = layers.Embedding(num_classes, latent_dim, name="label_embedding")(
-            labels
-        )
+        embedded = layers.Embedding(num_classes, latent_dim, name="label_embedding")(labels)
         x = layers.Concatenate(name="z_and_label")([z, embedded])
         inputs = [z, labels]
 
@@ -103,13 +99,21 @@ def dcgan_generator(
     for i in range(steps - 1):
         filters = max(filters // 2, 16)
         x = layers.Conv2DTranspose(
-            filters, kernel_size, strides=2, padding="same", use_bias=False,
+            filters,
+            kernel_size,
+            strides=2,
+            padding="same",
+            use_bias=False,
             name=f"up{i + 1}_conv",
         )(x)
         x = _batch_norm(f"up{i + 1}_bn")(x)
         x = layers.ReLU(name=f"up{i + 1}_relu")(x)
     images = layers.Conv2DTranspose(
-        channels, kernel_size, strides=2, padding="same", activation="tanh",
+        channels,
+        kernel_size,
+        strides=2,
+        padding="same",
+        activation="tanh",
         name="to_image",
     )(x)
     return keras.Model(inputs, images, name=name)
@@ -156,8 +160,12 @@ def dcgan_discriminator(
     x = images
     for i in range(steps):
         x = layers.Conv2D(
-            filters, kernel_size, strides=2, padding="same",
-            use_bias=i == 0 or normalization is None, name=f"down{i + 1}_conv",
+            filters,
+            kernel_size,
+            strides=2,
+            padding="same",
+            use_bias=i == 0 or normalization is None,
+            name=f"down{i + 1}_conv",
         )(x)
         if i > 0 and normalization is not None:
             x = _normalization(normalization, f"down{i + 1}_norm")(x)
@@ -169,9 +177,7 @@ def dcgan_discriminator(
     if num_classes is None:
         return keras.Model(images, logits, name=name)
     labels = keras.Input((), dtype="int32", name="labels")
-    embedded = layers.Embedding(
-        num_classes, features.shape[-1], name="label_projection"
-    )(labels)
+    embedded = layers.Embedding(num_classes, features.shape[-1], name="label_projection")(labels)
     projection = layers.Dot(axes=1, name="projection")([embedded, features])
     logits = layers.Add(name="conditional_logit")([logits, projection])
     return keras.Model([images, labels], logits, name=name)

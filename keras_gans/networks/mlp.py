@@ -33,9 +33,7 @@ def mlp_generator(latent_dim, image_shape, units=(256, 512, 1024), name="generat
     return keras.Model(z, images, name=name)
 
 
-def mlp_discriminator(
-    image_shape, units=(512, 256), dropout=0.3, name="discriminator"
-):
+def mlp_discriminator(image_shape, units=(512, 256), dropout=0.3, name="discriminator"):
     """Builds a fully connected discriminator: [Dense, LeakyReLU, Dropout]* -> logit.
 
     The paper used maxout units with dropout; LeakyReLU(0.2) is the common

@@ -4,11 +4,7 @@
 def check_image_shape(image_shape):
     """Returns `(height, width, channels)` as ints or raises a clear `ValueError`."""
     shape = tuple(image_shape) if isinstance(image_shape, (tuple, list)) else None
-    if (
-        shape is None
-        or len(shape) != 3
-        or not all(isinstance(d, int) and d > 0 for d in shape)
-    ):
+    if shape is None or len(shape) != 3 or not all(isinstance(d, int) and d > 0 for d in shape):
         raise ValueError(
             "`image_shape` must be (height, width, channels) with positive ints. "
             f"Received: image_shape={image_shape!r}"
