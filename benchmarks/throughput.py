@@ -3,11 +3,13 @@
 Both train the same DCGAN networks (28x28x1, as `dcgan_generator` /
 `dcgan_discriminator` build them), on the same in-memory batches, with the same
 optimizers and the same non-saturating loss. The two are measured in
-alternating rounds in one process, so machine noise hits both alike; the
-report is the median of the rounds and the ratio. Target: `GAN.fit` costs at
-most 5% over the hand-written loop.
+alternating rounds in one process, so machine noise hits both alike. This
+shared 2-core machine switches between speed states (rounds of the same code
+differ by 1.5x), so the primary figure is the best round of each, as `timeit`
+reports, with medians alongside. Target: `GAN.fit` costs at most 5% over the
+hand-written loop.
 
-    python benchmarks/throughput.py [--batch-size 128] [--steps 100] [--rounds 3]
+    python benchmarks/throughput.py [--batch-size 128] [--steps 30] [--rounds 7]
 """
 
 import argparse
@@ -84,8 +86,8 @@ def library_fit(dataset):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--steps", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
 
     images = np.random.default_rng(0).uniform(-1, 1, (args.batch_size * 20, *IMAGE_SHAPE))
@@ -111,13 +113,15 @@ def main():
     )
     for name, values in rates.items():
         print(
-            f"  {name:18s} {statistics.median(values):8.1f} images/s "
-            f"(rounds: {', '.join(f'{v:.0f}' for v in values)})"
+            f"  {name:18s} best {max(values):7.1f}  median {statistics.median(values):7.1f} "
+            f"images/s (rounds: {', '.join(f'{v:.0f}' for v in values)})"
         )
-    hand, fit = (statistics.median(rates[n]) for n in contenders)
+    hand, fit = (max(rates[n]) for n in contenders)
+    hand_median, fit_median = (statistics.median(rates[n]) for n in contenders)
     print(
-        f"  GAN.fit overhead: {100 * (hand / fit - 1):+.1f}% time per image "
-        f"(ratio fit/hand = {fit / hand:.3f}; target overhead <= 5%)"
+        f"  GAN.fit overhead: {100 * (hand / fit - 1):+.1f}% time per image on the best rounds "
+        f"(ratio fit/hand {fit / hand:.3f}), {100 * (hand_median / fit_median - 1):+.1f}% on "
+        "the medians; target <= 5%"
     )
 
 

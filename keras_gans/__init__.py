@@ -3,7 +3,7 @@
 Public API (anything not listed here is private):
 """
 
-from keras_gans import callbacks, data, images, losses, networks
+from keras_gans import callbacks, data, images, losses, metrics, networks
 from keras_gans.export import export_generator
 from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
 
@@ -19,5 +19,6 @@ __all__ = [
     "data",
     "images",
     "losses",
+    "metrics",
     "networks",
 ]

@@ -1,4 +1,4 @@
-"""The `keras-gans` command: train, sample, export.
+"""The `keras-gans` command: train, sample, evaluate, export.
 
 keras-gans train --model dcgan --dataset fashion_mnist --epochs 5 --out runs/fashion
 keras-gans sample --model runs/fashion/model.keras -n 64 --out grid.png
@@ -162,6 +162,10 @@ def build_parser():
         help="version number (default: one more than the highest present)",
     )
     export.set_defaults(run=run_export)
+
+    from keras_gans.evaluate import add_evaluate_parser
+
+    add_evaluate_parser(commands)
     return parser
 
 
@@ -323,7 +327,8 @@ or: tensorflow_model_server --rest_api_port=8501 --model_name={args.name} --mode
 Request images in [-1, 1] (signature serving_default, latent_dim={model.latent_dim}):
   curl -d '{{"inputs": {{{inputs}}}}}' localhost:8501/v1/models/{args.name}:predict
 Request uint8 images in [0, 255] (signature generate_uint8):
-  curl -d '{{"signature_name": "generate_uint8", "inputs": {{{uint8_inputs}}}}}' localhost:8501/v1/models/{args.name}:predict
+  curl -d '{{"signature_name": "generate_uint8", "inputs": {{{uint8_inputs}}}}}' \\
+    localhost:8501/v1/models/{args.name}:predict
 Inspect both signatures: saved_model_cli show --all --dir {path}""")
     return 0
 

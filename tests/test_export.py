@@ -19,7 +19,8 @@ served = tf.saved_model.load(sys.argv[1])
 inputs = dict(np.load(sys.argv[2]))
 for size in (1, 7):
     feed = {{k: tf.constant(v[:size]) for k, v in inputs.items()}}
-    np.save(f"{{sys.argv[3]}}/images_{{size}}.npy", served.signatures["serving_default"](**feed)["images"].numpy())
+    images = served.signatures["serving_default"](**feed)["images"]
+    np.save(f"{{sys.argv[3]}}/images_{{size}}.npy", images.numpy())
 uint8 = served.signatures["generate_uint8"]
 {uint8_calls}
 print(json.dumps({{"keras_gans_imported": "keras_gans" in sys.modules,

@@ -1,6 +1,7 @@
-"""Callbacks for watching and guarding GAN training."""
+"""Callbacks for watching, scoring and guarding GAN training."""
 
+from keras_gans.callbacks.fid import FIDCallback, KIDCallback
 from keras_gans.callbacks.image_grid import ImageGrid
 from keras_gans.callbacks.terminate_on_non_finite_loss import TerminateOnNonFiniteLoss
 
-__all__ = ["ImageGrid", "TerminateOnNonFiniteLoss"]
+__all__ = ["FIDCallback", "ImageGrid", "KIDCallback", "TerminateOnNonFiniteLoss"]

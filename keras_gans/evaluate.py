@@ -1,0 +1,213 @@
+"""The `keras-gans evaluate` command: score a saved model with named metrics.
+
+    keras-gans evaluate --model runs/NAME/model.keras --dataset fashion_mnist
+
+prints a table (metric, value, protocol) and writes it as JSON (default:
+`evaluation.json` beside the model).
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+
+
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, received {text}")
+    return value
+
+
+def add_evaluate_parser(subparsers):
+    """Registers the `evaluate` sub-command on an argparse `subparsers` object."""
+    parser = subparsers.add_parser(
+        "evaluate",
+        help="score a saved model: FID, KID, Inception Score, precision/recall, accuracy",
+        description="Generate images with a saved .keras model, extract features and "
+        "compare them with a real dataset. Prints a table (metric, value, protocol) and "
+        "writes JSON. Metric names state their protocol: <metric>_<extractor>_<count>, "
+        "e.g. fid_fashion_classifier_10k. Real reference statistics are cached on disk "
+        "and reused.",
+    )
+    parser.add_argument("--model", required=True, help="path to a saved .keras model")
+    parser.add_argument(
+        "--dataset",
+        default="fashion_mnist",
+        help="real data to compare with: fashion_mnist (default, offline), "
+        "mnist, cifar10, a tfds name, a .npz file or a folder of images",
+    )
+    parser.add_argument(
+        "--split", default="train", help="split of the real data used as reference (default: train)"
+    )
+    parser.add_argument(
+        "--metrics",
+        nargs="+",
+        default=None,
+        metavar="NAME",
+        help="metric names, e.g. fid_fashion_classifier_10k kid_inception_2k "
+        "(metrics: fid, kid, is, precision, recall, accuracy). Default: fid, "
+        "kid, is, precision and recall (and accuracy for conditional models) "
+        "with --extractor and --num-images",
+    )
+    parser.add_argument(
+        "--extractor",
+        default=None,
+        help="feature extractor for the default metrics: fashion_classifier "
+        "(the shipped Fashion-MNIST classifier) or inception (InceptionV3). "
+        "Default: fashion_classifier for fashion_mnist, else inception; the "
+        "name of --classifier when that is given",
+    )
+    parser.add_argument(
+        "--num-images",
+        type=_positive_int,
+        default=10_000,
+        help="images generated for the default metrics (default: 10000)",
+    )
+    parser.add_argument(
+        "--classifier",
+        default=None,
+        metavar="PATH",
+        help="a classifier .keras file trained with `python -m "
+        "keras_gans.metrics.train_classifier` on the dataset, used as an "
+        "extractor under its own name",
+    )
+    parser.add_argument(
+        "--inception-weights",
+        default="imagenet",
+        metavar="PATH",
+        help="InceptionV3 weights: imagenet (default; downloaded once into "
+        "the Keras cache, needs internet the first time) or a local weights "
+        "file path",
+    )
+    parser.add_argument(
+        "--out", default=None, help="JSON output path (default: evaluation.json beside the model)"
+    )
+    parser.add_argument(
+        "--cache-dir",
+        default="default",
+        help="folder for cached reference statistics (default: "
+        "$KERAS_HOME/keras_gans/reference, i.e. ~/.keras/keras_gans/reference)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write cached reference statistics"
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=500,
+        help="images generated and read per batch (default: 500)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the latent vectors and the random real subset (default: 0)",
+    )
+    parser.set_defaults(run=run_evaluate)
+    return parser
+
+
+def run_evaluate(args):
+    """Runs `keras-gans evaluate` for parsed `args`; returns the exit code."""
+    if not os.path.isfile(args.model):
+        raise SystemExit(f"keras-gans evaluate: no such model file: {args.model}")
+    import keras
+
+    import keras_gans  # noqa: F401  (registers the model classes)
+
+    model = keras.models.load_model(args.model)
+    try:
+        evaluator = _build_evaluator(args, model)
+        start = time.perf_counter()
+        values = evaluator.evaluate(model)
+        seconds = time.perf_counter() - start
+    except ValueError as error:
+        raise SystemExit(f"keras-gans evaluate: {error}") from error
+
+    rows = [(name, values[name], evaluator.describe(name)) for name in evaluator.metrics]
+    print()
+    print(format_table(rows))
+    out = args.out or os.path.join(os.path.dirname(os.path.abspath(args.model)), "evaluation.json")
+    report = {
+        "model": args.model,
+        "dataset": args.dataset,
+        "split": args.split,
+        "seed": args.seed,
+        "metrics": {name: value for name, value, _ in rows},
+        "protocols": {name: protocol for name, _, protocol in rows},
+        "extractors": {
+            name: {"description": extractor.describe(), "weights_sha256": extractor.fingerprint()}
+            for name, extractor in sorted(evaluator.extractors.items())
+        },
+        "seconds": round(seconds, 1),
+    }
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
+    with open(out, "w") as f:
+        json.dump(report, f, indent=2)
+        f.write("\n")
+    print(f"\nWrote {out} ({seconds:.1f} s)")
+    return 0
+
+
+def _build_evaluator(args, model):
+    """The `Evaluator` for the parsed arguments, checked against the model."""
+    from keras_gans.metrics import ClassifierFeatures, Evaluator, default_protocols, get_extractor
+
+    extractors = {}
+    classifier = None
+    if args.classifier is not None:
+        classifier = ClassifierFeatures(args.classifier)
+        extractors[classifier.name] = classifier
+    metrics = args.metrics
+    if not metrics:
+        name = args.extractor or (classifier.name if classifier is not None else None)
+        if name is None:
+            name = "fashion_classifier" if args.dataset == "fashion_mnist" else "inception"
+        if name not in extractors:
+            extractors[name] = get_extractor(name, inception_weights=args.inception_weights)
+        # The conditional accuracy needs a classifier of the model's own classes.
+        num_classes = getattr(model, "num_classes", None)
+        with_accuracy = num_classes is not None and extractors[name].num_classes == num_classes
+        metrics = [p.name for p in default_protocols(name, args.num_images, with_accuracy)]
+    evaluator = Evaluator(
+        metrics,
+        dataset=args.dataset,
+        split=args.split,
+        extractors=extractors,
+        inception_weights=args.inception_weights,
+        cache_dir=None if args.no_cache else args.cache_dir,
+        seed=args.seed,
+        batch_size=args.batch_size,
+        verbose=1 if sys.stdout.isatty() else 2,
+    )
+    evaluator.check_model(model)
+    return evaluator
+
+
+def format_table(rows):
+    """A plain-text table of `(metric, value, protocol)` rows."""
+    header = ("metric", "value", "protocol")
+    cells = [header] + [(name, f"{value:.4f}", protocol) for name, value, protocol in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(2)]
+    lines = []
+    for i, (name, value, protocol) in enumerate(cells):
+        lines.append(f"{name:<{widths[0]}}  {value:>{widths[1]}}  {protocol}")
+        if i == 0:
+            lines.append(f"{'-' * widths[0]}  {'-' * widths[1]}  {'-' * len(protocol)}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    """`python -m keras_gans.evaluate --model ...`: the command on its own."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    parser = argparse.ArgumentParser(prog="keras-gans")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    add_evaluate_parser(subparsers)
+    args = parser.parse_args(["evaluate", *(sys.argv[1:] if argv is None else argv)])
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Evaluation metrics for generators: FID, KID, Inception Score, precision/recall, accuracy.
+
+The maths (`frechet_distance`) is kept apart from feature extraction
+(`InceptionFeatures`, `ClassifierFeatures`); each metric has its own file;
+`Evaluator` computes metrics named by their protocol, e.g.
+`fid_fashion_classifier_10k` (see `protocols`).
+"""
+
+from keras_gans.metrics.classifier_features import (
+    ClassifierFeatures,
+    fashion_classifier,
+    shipped_classifier_path,
+)
+from keras_gans.metrics.conditional_accuracy import conditional_accuracy
+from keras_gans.metrics.dataset_classifier import dataset_classifier, train_dataset_classifier
+from keras_gans.metrics.evaluator import Evaluator
+from keras_gans.metrics.feature_extractor import FeatureExtractor, extract_features
+from keras_gans.metrics.feature_statistics import FeatureStatistics
+from keras_gans.metrics.fid import fid
+from keras_gans.metrics.frechet import frechet_distance
+from keras_gans.metrics.inception_features import InceptionFeatures
+from keras_gans.metrics.inception_score import inception_score
+from keras_gans.metrics.kid import kid
+from keras_gans.metrics.precision_recall import precision_recall
+from keras_gans.metrics.protocols import (
+    PROTOCOLS,
+    Protocol,
+    default_protocols,
+    get_extractor,
+    get_protocol,
+)
+from keras_gans.metrics.reference import default_cache_dir, reference_features
+
+__all__ = [
+    "PROTOCOLS",
+    "ClassifierFeatures",
+    "Evaluator",
+    "FeatureExtractor",
+    "FeatureStatistics",
+    "InceptionFeatures",
+    "Protocol",
+    "conditional_accuracy",
+    "dataset_classifier",
+    "default_cache_dir",
+    "default_protocols",
+    "extract_features",
+    "fashion_classifier",
+    "fid",
+    "frechet_distance",
+    "get_extractor",
+    "get_protocol",
+    "inception_score",
+    "kid",
+    "precision_recall",
+    "reference_features",
+    "shipped_classifier_path",
+    "train_dataset_classifier",
+]

@@ -1,0 +1,103 @@
+"""Running mean and covariance of features, batch by batch, in float64."""
+
+import numpy as np
+
+
+class FeatureStatistics:
+    """Mean and covariance of a stream of feature vectors, in constant memory.
+
+    Batches are merged with the pairwise update of Chan et al.: the state is
+    the count, the mean and the sum of centred outer products, so memory is
+    `O(d^2)` however many samples pass, and no precision is lost to a large
+    mean (as it would be with a running sum of `x x^T`). Everything is float64.
+
+    Args:
+        dim: int, feature dimension; taken from the first batch if `None`.
+            Defaults to `None`.
+
+    Example:
+
+    ```python
+    stats = FeatureStatistics()
+    for batch in batches:          # (n_i, d) arrays
+        stats.update(batch)
+    frechet_distance(stats.mean, stats.covariance, other.mean, other.covariance)
+    ```
+
+    Reference:
+        Chan, Golub & LeVeque, "Updating Formulae and a Pairwise Algorithm for
+        Computing Sample Variances", 1979.
+    """
+
+    def __init__(self, dim=None):
+        self.dim = dim
+        self.count = 0
+        self._mean = None if dim is None else np.zeros(dim)
+        self._scatter = None if dim is None else np.zeros((dim, dim))
+
+    @classmethod
+    def from_features(cls, features):
+        """Statistics of a whole `(n, d)` array."""
+        stats = cls()
+        stats.update(features)
+        return stats
+
+    def update(self, features):
+        """Adds a batch of features, shape `(n, d)`."""
+        features = np.asarray(features, dtype=np.float64)
+        if features.ndim != 2:
+            raise ValueError(f"Expected features of shape (n, d). Received: shape {features.shape}")
+        if self.dim is None:
+            self.dim = features.shape[1]
+            self._mean = np.zeros(self.dim)
+            self._scatter = np.zeros((self.dim, self.dim))
+        if features.shape[1] != self.dim:
+            raise ValueError(
+                f"Expected features of dimension {self.dim}. Received: shape {features.shape}"
+            )
+        n = features.shape[0]
+        if n == 0:
+            return self
+        batch_mean = features.mean(axis=0)
+        centred = features - batch_mean
+        total = self.count + n
+        delta = batch_mean - self._mean
+        self._scatter += centred.T @ centred + np.outer(delta, delta) * (self.count * n / total)
+        self._mean += delta * (n / total)
+        self.count = total
+        return self
+
+    @property
+    def mean(self):
+        """The mean feature vector, shape `(d,)`."""
+        self._check_count(1)
+        return self._mean.copy()
+
+    @property
+    def covariance(self):
+        """The unbiased sample covariance (divided by n - 1), shape `(d, d)`."""
+        self._check_count(2)
+        return self._scatter / (self.count - 1)
+
+    def _check_count(self, needed):
+        if self.count < needed:
+            raise ValueError(
+                f"Statistics need at least {needed} feature vector(s). Received: {self.count}."
+            )
+
+    # === Saving ===
+
+    def to_arrays(self):
+        """`{"count", "mean", "scatter"}` as numpy arrays, e.g. for `np.savez`."""
+        self._check_count(1)
+        return {"count": np.int64(self.count), "mean": self._mean, "scatter": self._scatter}
+
+    @classmethod
+    def from_arrays(cls, arrays):
+        """Rebuilds statistics saved with `to_arrays`."""
+        mean = np.asarray(arrays["mean"], dtype=np.float64)
+        stats = cls(dim=mean.shape[0])
+        stats.count = int(arrays["count"])
+        stats._mean = mean.copy()
+        stats._scatter = np.asarray(arrays["scatter"], dtype=np.float64).copy()
+        return stats

@@ -1,0 +1,52 @@
+"""FID: the Fréchet distance between Gaussians fitted to real and generated features."""
+
+import numpy as np
+
+from keras_gans.metrics.feature_statistics import FeatureStatistics
+from keras_gans.metrics.frechet import frechet_distance
+
+
+def _statistics(value, name):
+    if isinstance(value, FeatureStatistics):
+        return value
+    value = np.asarray(value)
+    if value.ndim != 2:
+        raise ValueError(
+            f"`{name}` must be FeatureStatistics or features of shape (n, d). "
+            f"Received: {name} with shape {value.shape}"
+        )
+    return FeatureStatistics.from_features(value)
+
+
+def fid(real, generated):
+    """Fréchet Inception Distance between two sets of features (lower is better).
+
+    Fits a Gaussian (mean, covariance) to each set and returns their squared
+    Fréchet distance (`frechet_distance`). With InceptionV3 pool3 features it
+    is the FID of Heusel et al.; with another extractor it is the same
+    distance in that extractor's feature space (`fid_fashion_classifier_10k`).
+    FID is biased upwards for few samples: compare scores computed with the
+    same number of generated images (the protocol names say how many).
+
+    Args:
+        real: `FeatureStatistics` of the real images (e.g. cached reference
+            statistics of a whole split) or their features, shape `(n, d)`.
+        generated: `FeatureStatistics` or features of the generated images.
+
+    Returns:
+        FID, a Python float >= 0.
+
+    Example:
+
+    ```python
+    extractor = kg.metrics.fashion_classifier()
+    fid(extractor(real_images)[0], extractor(model.generate(10_000))[0])
+    ```
+
+    Reference:
+        Heusel et al., "GANs Trained by a Two Time-Scale Update Rule Converge
+        to a Local Nash Equilibrium", NeurIPS 2017.
+    """
+    real = _statistics(real, "real")
+    generated = _statistics(generated, "generated")
+    return frechet_distance(real.mean, real.covariance, generated.mean, generated.covariance)

@@ -1,0 +1,62 @@
+"""KID: an unbiased estimate of the squared MMD with a cubic polynomial kernel."""
+
+import numpy as np
+
+from keras_gans.metrics.feature_pairs import feature_pair
+
+
+def kid(real_features, generated_features, num_subsets=100, max_subset_size=1000, seed=0):
+    """Kernel Inception Distance between two sets of features (lower is better).
+
+    The unbiased estimator of the squared maximum mean discrepancy with the
+    polynomial kernel `k(x, y) = (x . y / d + 1)^3`, averaged over
+    `num_subsets` random subsets of `m = min(n_real, n_generated,
+    max_subset_size)` features from each set. Unlike FID it has no bias in the
+    number of samples, so it is the better choice with few samples and can be
+    slightly negative when the two sets come from the same distribution.
+
+    Args:
+        real_features: `(n, d)` features of real images.
+        generated_features: `(n', d)` features of generated images.
+        num_subsets: number of random subset pairs averaged. Defaults to `100`.
+        max_subset_size: largest subset size. Defaults to `1000`.
+        seed: seed of the subset draws. Defaults to `0`.
+
+    Returns:
+        KID, a Python float.
+
+    Example:
+
+    ```python
+    kid(real_features, generated_features)  # ~0 for the same distribution
+    ```
+
+    Reference:
+        Bińkowski et al., "Demystifying MMD GANs", ICLR 2018 (subset
+        estimator as in Karras et al., StyleGAN2-ADA, NeurIPS 2020).
+    """
+    y, x = feature_pair(real_features, generated_features)
+    m = min(len(x), len(y), int(max_subset_size))
+    if m < 2:
+        raise ValueError(
+            f"KID needs at least 2 features in each set. Received: {len(y)} real, "
+            f"{len(x)} generated."
+        )
+    d = x.shape[1]
+    rng = np.random.default_rng(seed)
+    total = 0.0
+    for _ in range(int(num_subsets)):
+        xs = x[rng.choice(len(x), m, replace=False)]
+        ys = y[rng.choice(len(y), m, replace=False)]
+        a = _cubic_kernel(xs, xs, d) + _cubic_kernel(ys, ys, d)
+        b = _cubic_kernel(xs, ys, d)
+        total += (a.sum() - np.trace(a)) / (m - 1) - b.sum() * 2 / m
+    return float(total / num_subsets / m)
+
+
+def _cubic_kernel(a, b, d):
+    """`(a b^T / d + 1)^3`, cubed by multiplication (much faster than `** 3`)."""
+    k = a @ b.T
+    k /= d
+    k += 1.0
+    return k * k * k
