@@ -44,6 +44,11 @@ def test_generator_output_that_does_not_match_the_discriminator():
         kg.GAN(tiny_generator(), tiny_discriminator(), latent_dim=5)
 
 
+def test_conditional_networks_in_a_plain_gan():
+    with pytest.raises(ValueError, match="Received: a generator with 2 input.*ConditionalGAN"):
+        kg.GAN(tiny_generator(num_classes=3), tiny_discriminator(), latent_dim=LATENT_DIM)
+
+
 def test_empty_dataset(gan):
     empty = tf.data.Dataset.from_tensor_slices(tiny_images(8)).batch(16, drop_remainder=True)
     with pytest.raises(ValueError, match="dataset is empty"):

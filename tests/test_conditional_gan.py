@@ -82,7 +82,7 @@ def test_the_label_reaches_both_networks(cgan):
 
 
 def test_networks_must_be_conditional():
-    with pytest.raises(ValueError, match="takes two inputs"):
+    with pytest.raises(ValueError, match="takes 2 input.*num_classes="):
         kg.ConditionalGAN(
             tiny_generator(), tiny_discriminator(NUM_CLASSES), LATENT_DIM, NUM_CLASSES
         )

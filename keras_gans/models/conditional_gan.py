@@ -47,6 +47,11 @@ class ConditionalGAN(GAN):
         Mirza & Osindero, "Conditional Generative Adversarial Nets", 2014.
     """
 
+    network_inputs = 2
+    network_inputs_hint = (
+        "Build it with num_classes=..., e.g. kg.networks.dcgan_generator(..., num_classes=10)."
+    )
+
     def __init__(self, generator, discriminator, latent_dim, num_classes, seed=None, **kwargs):
         if not isinstance(num_classes, (int, np.integer)) or num_classes < 2:
             raise ValueError(
@@ -54,17 +59,6 @@ class ConditionalGAN(GAN):
             )
         self.num_classes = int(num_classes)
         super().__init__(generator, discriminator, latent_dim, seed=seed, **kwargs)
-
-    def _check_networks(self):
-        for role, network in (("generator", self.generator), ("discriminator", self.discriminator)):
-            inputs = getattr(network, "inputs", None)
-            if inputs is not None and len(inputs) != 2:
-                raise ValueError(
-                    f"A ConditionalGAN {role} takes two inputs ([z or images, labels]). "
-                    f"Received: a {role} with {len(inputs)} input(s). Build it with "
-                    f"num_classes=..., e.g. kg.networks.dcgan_{role}(..., num_classes=10)."
-                )
-        super()._check_networks()
 
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes}

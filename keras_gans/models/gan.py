@@ -65,6 +65,9 @@ class GAN(keras.Model):
 
     tracker_names = ("d_loss", "g_loss", "d_real", "d_fake")
     default_loss = "non_saturating"
+    # Inputs each network takes: z (images) alone, or with labels when conditional.
+    network_inputs = 1
+    network_inputs_hint = "Networks built with num_classes=... belong in a ConditionalGAN."
 
     def __init__(self, generator, discriminator, latent_dim, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -103,6 +106,13 @@ class GAN(keras.Model):
                 "`discriminator` must be a keras.Model. "
                 f"Received: discriminator={self.discriminator!r}"
             )
+        for role, network in (("generator", self.generator), ("discriminator", self.discriminator)):
+            inputs = getattr(network, "inputs", None)
+            if inputs is not None and len(inputs) != self.network_inputs:
+                raise ValueError(
+                    f"A {type(self).__name__} {role} takes {self.network_inputs} input(s). "
+                    f"Received: a {role} with {len(inputs)} input(s). {self.network_inputs_hint}"
+                )
         g_inputs = getattr(self.generator, "inputs", None)
         if g_inputs and g_inputs[0].shape[-1] != self.latent_dim:
             raise ValueError(
