@@ -1,57 +1,24 @@
 """Ready-made models by name, as used by the CLI: `build_model("dcgan", ...)`."""
 
+import functools
+
 from keras_gans import networks
 from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
 
-
-def _dcgan(image_shape, latent_dim, num_classes, seed):
-    return GAN(
-        networks.dcgan_generator(latent_dim, image_shape),
-        networks.dcgan_discriminator(image_shape),
-        latent_dim=latent_dim,
-        seed=seed,
-    )
-
-
-def _mlp(image_shape, latent_dim, num_classes, seed):
-    return GAN(
-        networks.mlp_generator(latent_dim, image_shape),
-        networks.mlp_discriminator(image_shape),
-        latent_dim=latent_dim,
-        seed=seed,
-    )
-
-
-def _cgan(image_shape, latent_dim, num_classes, seed):
-    return ConditionalGAN(
-        networks.dcgan_generator(latent_dim, image_shape, num_classes=num_classes),
-        networks.dcgan_discriminator(image_shape, num_classes=num_classes),
-        latent_dim=latent_dim,
-        num_classes=num_classes,
-        seed=seed,
-    )
-
-
-def _wgan(image_shape, latent_dim, num_classes, seed):
-    return WGAN(
-        networks.dcgan_generator(latent_dim, image_shape),
-        networks.dcgan_discriminator(image_shape),
-        latent_dim=latent_dim,
-        seed=seed,
-    )
-
-
-def _wgan_gp(image_shape, latent_dim, num_classes, seed):
-    return WGANGP(
-        networks.dcgan_generator(latent_dim, image_shape),
-        networks.dcgan_discriminator(image_shape, normalization="layer"),
-        latent_dim=latent_dim,
-        seed=seed,
-    )
-
-
-PRESETS = {"dcgan": _dcgan, "mlp": _mlp, "cgan": _cgan, "wgan": _wgan, "wgan_gp": _wgan_gp}
-CONDITIONAL_PRESETS = {"cgan"}
+# name: (model class, generator builder, discriminator builder)
+PRESETS = {
+    "dcgan": (GAN, networks.dcgan_generator, networks.dcgan_discriminator),
+    "mlp": (GAN, networks.mlp_generator, networks.mlp_discriminator),
+    "cgan": (ConditionalGAN, networks.dcgan_generator, networks.dcgan_discriminator),
+    "wgan": (WGAN, networks.dcgan_generator, networks.dcgan_discriminator),
+    # No BatchNorm in a WGAN-GP critic: the penalty treats examples independently.
+    "wgan_gp": (
+        WGANGP,
+        networks.dcgan_generator,
+        functools.partial(networks.dcgan_discriminator, normalization="layer"),
+    ),
+}
+CONDITIONAL_PRESETS = {name for name, preset in PRESETS.items() if preset[0] is ConditionalGAN}
 
 
 def build_model(name, image_shape, latent_dim=128, num_classes=None, seed=None):
@@ -71,6 +38,17 @@ def build_model(name, image_shape, latent_dim=128, num_classes=None, seed=None):
         raise ValueError(
             f"Unknown model preset. Expected one of {sorted(PRESETS)}. Received: {name!r}"
         )
-    if name in CONDITIONAL_PRESETS and num_classes is None:
-        raise ValueError(f"The '{name}' preset is conditional. Received: num_classes=None")
-    return PRESETS[name](tuple(image_shape), latent_dim, num_classes, seed)
+    model_class, make_generator, make_discriminator = PRESETS[name]
+    conditional = {}
+    if name in CONDITIONAL_PRESETS:
+        if num_classes is None:
+            raise ValueError(f"The '{name}' preset is conditional. Received: num_classes=None")
+        conditional = {"num_classes": num_classes}
+    image_shape = tuple(image_shape)
+    return model_class(
+        make_generator(latent_dim, image_shape, **conditional),
+        make_discriminator(image_shape, **conditional),
+        latent_dim=latent_dim,
+        seed=seed,
+        **conditional,
+    )

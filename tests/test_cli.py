@@ -19,25 +19,18 @@ def run_cli(*args, cwd):
     return result
 
 
+def tiny_train_args(model, dataset, out, batch_size=16, epochs=1):
+    """`keras-gans train` arguments for a tiny run (latent_dim 8)."""
+    return (
+        "train", "--model", model, "--dataset", dataset, "--epochs", str(epochs),
+        "--batch-size", str(batch_size), "--latent-dim", "8", "--out", out,
+    )  # fmt: skip
+
+
 def test_train_then_sample_on_a_tiny_npz(tmp_path):
     pixels = ((tiny_images(64) + 1) * 127.5).astype("uint8")
     np.savez(tmp_path / "tiny.npz", x=pixels)
-    run_cli(
-        "train",
-        "--model",
-        "dcgan",
-        "--dataset",
-        "tiny.npz",
-        "--epochs",
-        "2",
-        "--batch-size",
-        "16",
-        "--latent-dim",
-        "8",
-        "--out",
-        "runs/tiny",
-        cwd=tmp_path,
-    )
+    run_cli(*tiny_train_args("dcgan", "tiny.npz", "runs/tiny", epochs=2), cwd=tmp_path)
     run_dir = tmp_path / "runs" / "tiny"
     assert sorted(os.listdir(run_dir / "grids")) == [
         "epoch_0001.png",
@@ -68,22 +61,7 @@ def test_help_explains_every_option():
 def test_conditional_and_wasserstein_presets(tmp_path):
     pixels = ((tiny_images(60) + 1) * 127.5).astype("uint8")
     np.savez(tmp_path / "labelled.npz", x=pixels, y=np.arange(60) % 3)
-    run_cli(
-        "train",
-        "--model",
-        "cgan",
-        "--dataset",
-        "labelled.npz",
-        "--epochs",
-        "1",
-        "--batch-size",
-        "20",
-        "--latent-dim",
-        "8",
-        "--out",
-        "runs/cgan",
-        cwd=tmp_path,
-    )
+    run_cli(*tiny_train_args("cgan", "labelled.npz", "runs/cgan", batch_size=20), cwd=tmp_path)
     model = tmp_path / "runs" / "cgan" / "model.keras"
     result = run_cli(
         "sample", "--model", str(model), "--labels", "0", "2", "--out", "two.png", cwd=tmp_path
@@ -107,20 +85,7 @@ def test_conditional_and_wasserstein_presets(tmp_path):
     )  # a row per class
 
     run_cli(
-        "train",
-        "--model",
-        "wgan_gp",
-        "--dataset",
-        "labelled.npz",
-        "--epochs",
-        "1",
-        "--batch-size",
-        "20",
-        "--latent-dim",
-        "8",
-        "--out",
-        "runs/wgan_gp",
-        cwd=tmp_path,
+        *tiny_train_args("wgan_gp", "labelled.npz", "runs/wgan_gp", batch_size=20), cwd=tmp_path
     )
     header = (tmp_path / "runs" / "wgan_gp" / "history.csv").read_text().splitlines()[0]
     assert {"wasserstein", "gradient_penalty"} <= set(header.split(","))
