@@ -51,6 +51,7 @@ def test_save_and_load_round_trip(tmp_path):
 
 
 def test_jit_compiled_model_round_trips(tmp_path):
+    # The compile config keeps jit_compile=True; XLA itself: test_xla.py.
     gan = tiny_gan(jit_compile=True)
     gan.fit(tiny_dataset(n=16), epochs=1, verbose=0)
     gan.save(tmp_path / "jit.keras")
@@ -104,6 +105,7 @@ def test_every_model_class_round_trips_with_optimizer_state(model_class, tmp_pat
 
 @pytest.mark.parametrize("model_class", [kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
 def test_every_model_class_trains_with_jit_compile(model_class):
+    # Under op determinism Keras falls back from XLA; XLA itself: test_xla.py.
     kwargs = {} if model_class is kg.ConditionalGAN else {"critic_steps": 2}
     model = tiny_model(model_class, compile_kwargs={"jit_compile": True}, **kwargs)
     history = model.fit(tiny_data_for(model, n=32), epochs=1, verbose=0).history

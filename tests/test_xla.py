@@ -1,0 +1,66 @@
+"""XLA (jit_compile=True) for every model class, in a process without op determinism.
+
+The other tests run with op determinism on (conftest.py), and then Keras quietly
+falls back to jit_compile=False. Here a fresh process keeps XLA on, and the test
+checks that Keras kept it (model.jit_compile stays True) and that training runs.
+"""
+
+import json
+import os
+import subprocess
+import sys
+
+SCRIPT = """
+import json, os, sys
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import numpy as np
+import tensorflow as tf
+import keras
+import keras_gans as kg
+
+def networks(num_classes=None, normalization="batch"):
+    g = kg.networks.dcgan_generator(8, (16, 16, 1), num_classes=num_classes, filters=16)
+    d = kg.networks.dcgan_discriminator(
+        (16, 16, 1), num_classes=num_classes, filters=8, normalization=normalization
+    )
+    return g, d
+
+images = np.random.default_rng(0).uniform(-1, 1, (32, 16, 16, 1)).astype("float32")
+labels = (np.arange(32) % 3).astype("int32")
+from tensorflow.python.framework.config import is_op_determinism_enabled  # what Keras checks
+
+report = {"determinism": is_op_determinism_enabled()}
+models = {
+    "GAN": kg.GAN(*networks(), latent_dim=8, seed=0),
+    "ConditionalGAN": kg.ConditionalGAN(*networks(3), latent_dim=8, num_classes=3, seed=0),
+    "WGAN": kg.WGAN(*networks(), latent_dim=8, critic_steps=2, seed=0),
+    "WGANGP": kg.WGANGP(*networks(normalization="layer"), latent_dim=8, critic_steps=2, seed=0),
+}
+for name, model in models.items():
+    model.compile(jit_compile=True)
+    data = (images, labels) if name == "ConditionalGAN" else images
+    dataset = tf.data.Dataset.from_tensor_slices(data).batch(16, drop_remainder=True)
+    history = model.fit(dataset, epochs=2, verbose=0).history
+    report[name] = {
+        "jit_compile": model.jit_compile,
+        "finite": bool(all(np.isfinite(v).all() for v in history.values())),
+        "g_iterations": int(model.g_optimizer.iterations),
+    }
+print(json.dumps(report))
+"""
+
+
+def test_every_model_class_trains_under_xla():
+    result = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "doesn't support `jit_compile=True`" not in result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report.pop("determinism") is False
+    for name, outcome in report.items():
+        assert outcome == {"jit_compile": True, "finite": True, "g_iterations": 4}, name
