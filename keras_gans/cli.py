@@ -12,7 +12,8 @@ import shutil
 import sys
 
 
-def _positive_int(text):
+def positive_int(text):
+    """argparse type: an int >= 1."""
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, received {text}")
@@ -46,10 +47,10 @@ def build_parser():
         help="fashion_mnist (default, offline), mnist, cifar10, a tfds "
         "name, a .npz file (x, optional y) or a folder of images",
     )
-    train.add_argument("--epochs", type=_positive_int, default=5, help="epochs (default: 5)")
+    train.add_argument("--epochs", type=positive_int, default=5, help="epochs (default: 5)")
     train.add_argument(
         "--batch-size",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         help="images per batch (default: 128; 320 for wgan and wgan_gp, "
         "whose batches are split into 5 critic steps of 64)",
@@ -59,13 +60,13 @@ def build_parser():
     )
     train.add_argument(
         "--latent-dim",
-        type=_positive_int,
+        type=positive_int,
         default=128,
         help="size of the latent vectors (default: 128)",
     )
     train.add_argument(
         "--num-classes",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         help="number of classes for cgan (default: largest label + 1)",
     )
@@ -83,7 +84,7 @@ def build_parser():
     )
     train.add_argument(
         "--steps-per-epoch",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         help="limit each epoch to this many batches (default: whole dataset)",
     )
@@ -92,13 +93,13 @@ def build_parser():
     )
     train.add_argument(
         "--grid-every",
-        type=_positive_int,
+        type=positive_int,
         default=1,
         help="write an image grid every N epochs (default: 1)",
     )
     train.add_argument(
         "--backup-every",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         help="also back up the training state every N steps "
         "(default: at the end of every epoch only)",
@@ -120,7 +121,7 @@ def build_parser():
     sample.add_argument(
         "-n",
         "--num-images",
-        type=_positive_int,
+        type=positive_int,
         default=64,
         help="number of images (default: 64; for a conditional model, "
         "spread over one row per class unless --labels is given)",
@@ -136,7 +137,7 @@ def build_parser():
     sample.add_argument("--seed", type=int, default=0, help="sampling seed (default: 0)")
     sample.add_argument(
         "--scale",
-        type=_positive_int,
+        type=positive_int,
         default=2,
         help="enlarge the picture this many times (default: 2)",
     )
@@ -157,7 +158,7 @@ def build_parser():
     )
     export.add_argument(
         "--version",
-        type=_positive_int,
+        type=positive_int,
         default=None,
         help="version number (default: one more than the highest present)",
     )

@@ -12,12 +12,7 @@ import os
 import sys
 import time
 
-
-def _positive_int(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, received {text}")
-    return value
+from keras_gans.cli import positive_int
 
 
 def add_evaluate_parser(subparsers):
@@ -61,7 +56,7 @@ def add_evaluate_parser(subparsers):
     )
     parser.add_argument(
         "--num-images",
-        type=_positive_int,
+        type=positive_int,
         default=10_000,
         help="images generated for the default metrics (default: 10000)",
     )
@@ -95,7 +90,7 @@ def add_evaluate_parser(subparsers):
     )
     parser.add_argument(
         "--batch-size",
-        type=_positive_int,
+        type=positive_int,
         default=500,
         help="images generated and read per batch (default: 500)",
     )
