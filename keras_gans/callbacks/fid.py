@@ -1,4 +1,4 @@
-"""FID and KID during training: scores in `logs` (checkpoints, early stopping...) and a CSV."""
+"""FID, KID or any registered metric during training: scores in `logs` and a CSV."""
 
 import csv
 import os
@@ -12,7 +12,7 @@ from keras_gans.metrics.protocols import Protocol
 
 
 class GenerativeMetricCallback(keras.callbacks.Callback):
-    """Scores the model every few epochs with one protocol metric (`FIDCallback`, `KIDCallback`).
+    """Scores the model every few epochs with one registered metric (`FIDCallback`, `KIDCallback`).
 
     Every `every_n_epochs` epochs it generates `num_images` images (the same
     latent vectors each time, so consecutive scores differ only because the
@@ -27,12 +27,16 @@ class GenerativeMetricCallback(keras.callbacks.Callback):
     - into `directory/<name>.csv` (columns `epoch`, `<name>`, `seconds`),
       appended to, so a resumed run continues the file.
 
+    `mode` (`"min"` or `"max"`, from the metric's registered direction) is
+    what `ModelCheckpoint` and `EarlyStopping` need to monitor it.
+
     The reference (whole real split, cached on disk) and the extractor are
     prepared when training starts, so a missing classifier or an image shape
     the extractor cannot take fails before the first step.
 
     Args:
-        metric: `"fid"` or `"kid"`.
+        metric: the name of a registered metric (`kg.metrics.registered_metrics()`),
+            e.g. `"fid"`, `"kid"`, `"precision"`.
         dataset: real data: a dataset name or path (`keras_gans.data.load`),
             or an array of real images in [-1, 1]. Defaults to `"fashion_mnist"`.
         extractor: `"fashion_classifier"`, `"inception"` or a
@@ -87,6 +91,7 @@ class GenerativeMetricCallback(keras.callbacks.Callback):
         )
         self.protocol = Protocol(metric, extractor_name, self.num_images)
         self.name = self.protocol.name
+        self.mode = "min" if self.protocol.lower_is_better else "max"
         self._evaluator = None
 
     @property
@@ -160,8 +165,8 @@ class FIDCallback(GenerativeMetricCallback):
     gan.fit(ds, epochs=20, callbacks=[
         fid,  # before the callbacks that read its score
         keras.callbacks.ModelCheckpoint("runs/x/best.keras", monitor=fid.name,
-                                        mode="min", save_best_only=True),
-        keras.callbacks.EarlyStopping(monitor=fid.name, mode="min", patience=5),
+                                        mode=fid.mode, save_best_only=True),
+        keras.callbacks.EarlyStopping(monitor=fid.name, mode=fid.mode, patience=5),
     ])
     ```
 

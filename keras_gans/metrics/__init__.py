@@ -1,8 +1,9 @@
 """Evaluation metrics for generators: FID, KID, Inception Score, precision/recall, accuracy.
 
 The maths (`frechet_distance`) is kept apart from feature extraction
-(`InceptionFeatures`, `ClassifierFeatures`); each metric has its own file;
-`Evaluator` computes metrics named by their protocol, e.g.
+(`InceptionFeatures`, `ClassifierFeatures`); each metric has its own file,
+which registers it with `register_metric` (see `registry`: one new file adds
+one metric); `Evaluator` computes metrics named by their protocol, e.g.
 `fid_fashion_classifier_10k` (see `protocols`).
 """
 
@@ -30,6 +31,14 @@ from keras_gans.metrics.protocols import (
     get_protocol,
 )
 from keras_gans.metrics.reference import default_cache_dir, reference_features
+from keras_gans.metrics.registry import (
+    Metric,
+    MetricInputs,
+    describe_metrics,
+    get_metric,
+    register_metric,
+    registered_metrics,
+)
 
 __all__ = [
     "PROTOCOLS",
@@ -38,21 +47,27 @@ __all__ = [
     "FeatureExtractor",
     "FeatureStatistics",
     "InceptionFeatures",
+    "Metric",
+    "MetricInputs",
     "Protocol",
     "conditional_accuracy",
     "dataset_classifier",
     "default_cache_dir",
     "default_protocols",
+    "describe_metrics",
     "extract_features",
     "fashion_classifier",
     "fid",
     "frechet_distance",
     "get_extractor",
+    "get_metric",
     "get_protocol",
     "inception_score",
     "kid",
     "precision_recall",
     "reference_features",
+    "register_metric",
+    "registered_metrics",
     "shipped_classifier_path",
     "train_dataset_classifier",
 ]

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from keras_gans.metrics.registry import register_metric
+
 
 def conditional_accuracy(logits, labels):
     """Fraction of images whose predicted class is the label they were generated for.
@@ -43,3 +45,16 @@ def conditional_accuracy(logits, labels):
             f"Received: labels in [{labels.min()}, {labels.max()}]"
         )
     return float(np.mean(np.argmax(logits, axis=1) == labels))
+
+
+@register_metric(
+    "accuracy",
+    title="conditional accuracy",
+    lower_is_better=False,
+    needs=("logits", "labels"),
+    compares="of the {extractor} class head: {num_images} generated images, "
+    "balanced labels, predicted class == label",
+    order=60,
+)
+def _conditional_accuracy_of_pass(inputs):
+    return conditional_accuracy(inputs.generated.logits, inputs.labels)

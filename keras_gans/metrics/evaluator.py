@@ -4,16 +4,13 @@ import collections
 import time
 
 import keras
+import numpy as np
 
-from keras_gans.metrics import protocols as protocols_module
-from keras_gans.metrics.conditional_accuracy import conditional_accuracy
+from keras_gans.latent import latent_vectors
 from keras_gans.metrics.feature_extractor import FeatureExtractor, extract_features
-from keras_gans.metrics.fid import fid
-from keras_gans.metrics.image_sources import balanced_labels, generated_batches
-from keras_gans.metrics.inception_score import inception_score
-from keras_gans.metrics.kid import kid
-from keras_gans.metrics.precision_recall import precision_recall
+from keras_gans.metrics.protocols import get_extractor, get_protocol
 from keras_gans.metrics.reference import reference_features
+from keras_gans.metrics.registry import MetricInputs
 
 
 class Evaluator:
@@ -29,7 +26,8 @@ class Evaluator:
     `Evaluator` can score a model every epoch cheaply.
 
     Args:
-        metrics: list of protocol names or `Protocol`s (see `protocols`).
+        metrics: list of protocol names or `Protocol`s (see `protocols`);
+            any metric in the registry (see `register_metric`).
         dataset: the real data: a name or path `keras_gans.data.load`
             understands, or an array of real images in [-1, 1] (not cached on
             disk). Defaults to `"fashion_mnist"`.
@@ -71,7 +69,7 @@ class Evaluator:
         self.metrics = list(metrics)
         if not self.metrics:
             raise ValueError("`metrics` must name at least one metric. Received: metrics=[]")
-        self.protocols = [protocols_module.get_protocol(name) for name in self.metrics]
+        self.protocols = [get_protocol(name) for name in self.metrics]
         self.dataset = dataset
         self.split = split
         self.extractors = dict(extractors or {})
@@ -95,14 +93,12 @@ class Evaluator:
 
     def describe(self, name):
         """What the metric `name` compares, in one line."""
-        return protocols_module.get_protocol(name).describe(self.dataset_name, self.split)
+        return get_protocol(name).describe(self.dataset_name, self.split)
 
     def extractor(self, name):
         """The extractor called `name`, built on first use."""
         if name not in self.extractors:
-            self.extractors[name] = protocols_module.get_extractor(
-                name, inception_weights=self.inception_weights
-            )
+            self.extractors[name] = get_extractor(name, inception_weights=self.inception_weights)
         return self.extractors[name]
 
     def _groups(self):
@@ -121,11 +117,12 @@ class Evaluator:
             extractor = self.extractor(protocol.extractor)
             if image_shape is not None:
                 extractor.check_image_shape(image_shape)
-            if protocol.metric != "accuracy":
+            spec = protocol.spec
+            if "labels" not in spec.needs:
                 continue
             if num_classes is None:
                 raise ValueError(
-                    f"{protocol.name} is the conditional accuracy, for conditional models. "
+                    f"{protocol.name} is the {spec.title}, for conditional models. "
                     f"Received: a {type(model).__name__} without num_classes."
                 )
             if extractor.num_classes != num_classes:
@@ -157,7 +154,7 @@ class Evaluator:
         """Builds the extractors and computes (or loads) every reference needed."""
         for (name, num_images), protocols in self._groups().items():
             self.extractor(name)
-            if any(p.metric in protocols_module.NEEDS_REFERENCE for p in protocols):
+            if any("reference" in p.spec.needs for p in protocols):
                 self.reference(name, num_images)
 
     # === Evaluation ===
@@ -180,34 +177,46 @@ class Evaluator:
 
     def _evaluate_group(self, model, extractor_name, num_images, protocols):
         extractor = self.extractor(extractor_name)
-        metrics = {p.metric for p in protocols}
+        specs = [protocol.spec for protocol in protocols]
+        needs = frozenset().union(*(spec.needs for spec in specs))
         num_classes = getattr(model, "num_classes", None)
-        labels = None if num_classes is None else balanced_labels(num_images, num_classes)
-        reference = None
-        if metrics & protocols_module.NEEDS_REFERENCE:
-            reference = self.reference(extractor_name, num_images)
+        labels = None
+        if num_classes is not None:
+            # Balanced classes: 0, 1, ..., C-1, 0, 1, ...
+            labels = (np.arange(num_images) % num_classes).astype("int32")
+        reference = self.reference(extractor_name, num_images) if "reference" in needs else None
         progress = None
         if self.verbose:
             print(f"Generating {num_images} images and extracting {extractor_name} features")
             progress = keras.utils.Progbar(num_images, verbose=self.verbose, unit_name="image")
         generated = extract_features(
             extractor,
-            generated_batches(model, num_images, self.batch_size, self.seed, labels),
-            keep=bool(metrics & protocols_module.NEEDS_FEATURES),
-            keep_logits=bool(metrics & protocols_module.NEEDS_LOGITS),
+            _generated_batches(model, num_images, self.batch_size, self.seed, labels),
+            keep="features" in needs,
+            keep_logits="logits" in needs,
             progress=progress,
         )
-        values = {}
-        if "fid" in metrics:
-            values["fid"] = fid(reference.statistics, generated.statistics)
-        if "kid" in metrics:
-            values["kid"] = kid(reference.features, generated.features, seed=self.seed)
-        if metrics & {"precision", "recall"}:
-            values["precision"], values["recall"] = precision_recall(
-                reference.features, generated.features
-            )
-        if "is" in metrics:
-            values["is"] = inception_score(generated.logits, num_splits=min(10, num_images))
-        if "accuracy" in metrics:
-            values["accuracy"] = conditional_accuracy(generated.logits, labels)
-        return {p.name: values[p.metric] for p in protocols}
+        inputs = MetricInputs(generated, reference, labels, num_images, self.seed)
+        results = {}  # by function: metrics computed together (precision, recall) run once
+        for spec in specs:
+            if spec.compute not in results:
+                results[spec.compute] = spec.compute(inputs)
+        return {
+            p.name: spec.value(results[spec.compute])
+            for p, spec in zip(protocols, specs, strict=True)
+        }
+
+
+def _generated_batches(model, num_images, batch_size, seed, labels):
+    """Yields `num_images` images of a GAN in batches, without holding them all.
+
+    The latent vectors are drawn at once from `seed` (`num_images x latent_dim`
+    floats), so the same seed gives the same images whatever the batch size.
+    `model` is anything with `latent_dim` and `generate_from_latent(z, labels=None)`;
+    `labels` holds one int label per image for a conditional model, else None.
+    """
+    z = latent_vectors(num_images, model.latent_dim, seed)
+    for start in range(0, num_images, batch_size):
+        stop = start + batch_size
+        batch_labels = None if labels is None else labels[start:stop]
+        yield model.generate_from_latent(z[start:stop], labels=batch_labels, batch_size=batch_size)

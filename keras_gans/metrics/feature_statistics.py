@@ -1,4 +1,4 @@
-"""Running mean and covariance of features, batch by batch, in float64."""
+"""Running mean and covariance of features, batch by batch, in float64; feature-array checks."""
 
 import numpy as np
 
@@ -101,3 +101,19 @@ class FeatureStatistics:
         stats._mean = mean.copy()
         stats._scatter = np.asarray(arrays["scatter"], dtype=np.float64).copy()
         return stats
+
+
+def feature_pair(real_features, generated_features):
+    """Both feature sets as float64 `(n, d)` arrays of the same `d`, or a `ValueError`.
+
+    The check shared by the metrics that compare two sets of features (KID,
+    precision/recall).
+    """
+    real = np.asarray(real_features, dtype=np.float64)
+    generated = np.asarray(generated_features, dtype=np.float64)
+    if real.ndim != 2 or generated.ndim != 2 or real.shape[1] != generated.shape[1]:
+        raise ValueError(
+            "Expected two feature arrays (n, d) of the same d. Received: "
+            f"real_features.shape={real.shape}, generated_features.shape={generated.shape}"
+        )
+    return real, generated

@@ -4,6 +4,7 @@ import numpy as np
 
 from keras_gans.metrics.feature_statistics import FeatureStatistics
 from keras_gans.metrics.frechet import frechet_distance
+from keras_gans.metrics.registry import register_metric
 
 
 def _statistics(value, name):
@@ -50,3 +51,16 @@ def fid(real, generated):
     real = _statistics(real, "real")
     generated = _statistics(generated, "generated")
     return frechet_distance(real.mean, real.covariance, generated.mean, generated.covariance)
+
+
+@register_metric(
+    "fid",
+    title="FID",
+    lower_is_better=True,
+    needs=("reference",),
+    compares="on {extractor} features: {num_images} generated images "
+    "vs the statistics of all of {dataset}/{split}",
+    order=10,
+)
+def _fid_of_pass(inputs):
+    return fid(inputs.reference.statistics, inputs.generated.statistics)

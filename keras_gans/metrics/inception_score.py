@@ -3,6 +3,8 @@
 import numpy as np
 from scipy.special import log_softmax
 
+from keras_gans.metrics.registry import register_metric
+
 
 def inception_score(logits, num_splits=10):
     """Inception Score `exp(E_x KL(p(y|x) || p(y)))` of classifier logits (higher is better).
@@ -49,3 +51,15 @@ def inception_score(logits, num_splits=10):
         kl = (np.exp(log_p) * (log_p - log_marginal)).sum(axis=1).mean()
         scores.append(np.exp(kl))
     return float(np.mean(scores))
+
+
+@register_metric(
+    "is",
+    title="Inception Score",
+    lower_is_better=False,
+    needs=("logits",),
+    compares="from the {extractor} class head: {num_images} generated images",
+    order=30,
+)
+def _inception_score_of_pass(inputs):
+    return inception_score(inputs.generated.logits, num_splits=min(10, inputs.num_images))

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from keras_gans.metrics.feature_pairs import feature_pair
+from keras_gans.metrics.feature_statistics import feature_pair
+from keras_gans.metrics.registry import register_metric
 
 
 def kid(real_features, generated_features, num_subsets=100, max_subset_size=1000, seed=0):
@@ -60,3 +61,16 @@ def _cubic_kernel(a, b, d):
     k /= d
     k += 1.0
     return k * k * k
+
+
+@register_metric(
+    "kid",
+    title="KID",
+    lower_is_better=True,
+    needs=("features", "reference"),
+    compares="on {extractor} features: {num_images} generated images "
+    "vs {num_images} random real images of {dataset}/{split}",
+    order=20,
+)
+def _kid_of_pass(inputs):
+    return kid(inputs.reference.features, inputs.generated.features, seed=inputs.seed)

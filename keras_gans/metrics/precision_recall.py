@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from keras_gans.metrics.feature_pairs import feature_pair
+from keras_gans.metrics.feature_statistics import feature_pair
+from keras_gans.metrics.registry import register_metric
 
 
 def precision_recall(real_features, generated_features, k=3, block_size=1000):
@@ -51,6 +52,35 @@ def precision_recall(real_features, generated_features, k=3, block_size=1000):
     precision = _fraction_inside(generated, real, real_radii, block_size)
     recall = _fraction_inside(real, generated, generated_radii, block_size)
     return precision, recall
+
+
+# One computation gives both metrics: registered twice, it runs once per pass.
+_COMPARES = (
+    "on {extractor} features: {num_images} generated images "
+    "vs {num_images} random real images of {dataset}/{split}"
+)
+
+
+@register_metric(
+    "recall",
+    title="recall",
+    lower_is_better=False,
+    needs=("features", "reference"),
+    compares=_COMPARES,
+    output=1,
+    order=50,
+)
+@register_metric(
+    "precision",
+    title="precision",
+    lower_is_better=False,
+    needs=("features", "reference"),
+    compares=_COMPARES,
+    output=0,
+    order=40,
+)
+def _precision_recall_of_pass(inputs):
+    return precision_recall(inputs.reference.features, inputs.generated.features)
 
 
 def _squared_distances(a, b, b_norms):

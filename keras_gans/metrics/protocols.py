@@ -2,8 +2,9 @@
 
 A protocol name is `<metric>_<extractor>_<count>`:
 
-- metric: `fid`, `kid`, `is` (Inception Score), `precision`, `recall`, or
-  `accuracy` (conditional models: does the classifier recover the label?);
+- metric: the name of a registered metric (see `registry`; built in: `fid`,
+  `kid`, `is` (Inception Score), `precision`, `recall`, `accuracy`
+  (conditional models: does the classifier recover the label?));
 - extractor: `inception` (InceptionV3 pool3, ImageNet weights) or
   `fashion_classifier` (the shipped Fashion-MNIST classifier), or the name
   of any `FeatureExtractor` passed to the evaluator;
@@ -18,24 +19,30 @@ statistics and features are cached on disk, keyed by dataset, split,
 extractor weights and count.
 """
 
+import collections.abc
 import dataclasses
 import re
 
-METRICS = {
-    "fid": ("FID", "lower is better"),
-    "kid": ("KID", "lower is better"),
-    "is": ("Inception Score", "higher is better"),
-    "precision": ("precision", "higher is better"),
-    "recall": ("recall", "higher is better"),
-    "accuracy": ("conditional accuracy", "higher is better"),
-}
-# What each metric needs from the generated images, and whether it needs real ones.
-NEEDS_FEATURES = {"kid", "precision", "recall"}
-NEEDS_LOGITS = {"is", "accuracy"}
-NEEDS_REFERENCE = {"fid", "kid", "precision", "recall"}
-LOWER_IS_BETTER = {"fid", "kid"}
+from keras_gans.metrics import registry
 
-_NAME = re.compile(r"^(fid|kid|is|precision|recall|accuracy)_([a-z0-9_]+?)_(\d+)(k?)$")
+_COUNT = re.compile(r"^([a-z0-9_]+?)_(\d+)(k?)$")
+
+
+def _fashion_classifier(inception_weights):
+    from keras_gans.metrics.classifier_features import fashion_classifier
+
+    return fashion_classifier()
+
+
+def _inception(inception_weights):
+    from keras_gans.metrics.inception_features import InceptionFeatures
+
+    return InceptionFeatures(weights=inception_weights)
+
+
+# The built-in extractors: name -> (builder taking `inception_weights`, whether
+# its classes are the dataset's labels, so that the conditional metrics apply).
+_EXTRACTORS = {"fashion_classifier": (_fashion_classifier, True), "inception": (_inception, False)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,8 +50,9 @@ class Protocol:
     """One metric, computed with one extractor on a fixed number of generated images.
 
     Args:
-        metric: one of `METRICS`: `"fid"`, `"kid"`, `"is"`, `"precision"`,
-            `"recall"`, `"accuracy"`.
+        metric: the name of a registered metric (`registered_metrics()`);
+            built in: `"fid"`, `"kid"`, `"is"`, `"precision"`, `"recall"`,
+            `"accuracy"`.
         extractor: name of the feature extractor, e.g. `"inception"`.
         num_images: int, how many images are generated.
 
@@ -61,11 +69,7 @@ class Protocol:
     num_images: int
 
     def __post_init__(self):
-        if self.metric not in METRICS:
-            raise ValueError(
-                f"Unknown metric. Received: metric={self.metric!r}; "
-                f"expected one of {sorted(METRICS)}"
-            )
+        registry.get_metric(self.metric)  # raises for an unknown metric
         if not isinstance(self.num_images, int) or self.num_images < 2:
             raise ValueError(
                 f"`num_images` must be an int >= 2. Received: num_images={self.num_images!r}"
@@ -83,81 +87,117 @@ class Protocol:
         return f"{self.metric}_{self.extractor}_{count}"
 
     @property
+    def spec(self):
+        """The registered `Metric`: how it is computed, its title and direction."""
+        return registry.get_metric(self.metric)
+
+    @property
     def lower_is_better(self):
-        return self.metric in LOWER_IS_BETTER
+        return self.spec.lower_is_better
 
     def describe(self, dataset, split):
         """One line saying exactly what was compared with what."""
-        title, direction = METRICS[self.metric]
-        generated = f"{self.num_images} generated images"
-        if self.metric == "fid":
-            return (
-                f"{title} ({direction}) on {self.extractor} features: {generated} "
-                f"vs the statistics of all of {dataset}/{split}"
-            )
-        if self.metric in NEEDS_REFERENCE:
-            return (
-                f"{title} ({direction}) on {self.extractor} features: {generated} "
-                f"vs {self.num_images} random real images of {dataset}/{split}"
-            )
-        if self.metric == "accuracy":
-            return (
-                f"{title} ({direction}) of the {self.extractor} class head: {generated}, "
-                "balanced labels, predicted class == label"
-            )
-        return f"{title} ({direction}) from the {self.extractor} class head: {generated}"
+        spec = self.spec
+        compares = spec.compares.format(
+            extractor=self.extractor, num_images=self.num_images, dataset=dataset, split=split
+        )
+        return f"{spec.title} ({spec.direction}) {compares}"
 
 
 def get_protocol(name):
-    """Parses a protocol name such as `fid_fashion_classifier_10k` into a `Protocol`."""
+    """Parses a protocol name such as `fid_fashion_classifier_10k` into a `Protocol`.
+
+    The metric is the part before the first underscore (registered metric
+    names have none), the count the part after the last one.
+    """
     if isinstance(name, Protocol):
         return name
-    match = _NAME.match(str(name))
+    metric, _, rest = str(name).partition("_")
+    match = _COUNT.match(rest)
     if match is None:
         raise ValueError(
             "A metric name is <metric>_<extractor>_<count>, e.g. fid_fashion_classifier_10k, "
-            f"kid_inception_2k; metrics: {', '.join(METRICS)}. Received: {name!r}"
+            f"kid_inception_2k; metrics: {', '.join(registry.registered_metrics())}. "
+            f"Received: name={name!r}"
         )
-    metric, extractor, number, thousands = match.groups()
+    extractor, number, thousands = match.groups()
     return Protocol(metric, extractor, int(number) * (1000 if thousands else 1))
 
 
 def default_protocols(extractor="fashion_classifier", num_images=10_000, conditional=False):
-    """FID, KID, IS, precision and recall (and accuracy if conditional) for one extractor."""
-    metrics = ["fid", "kid", "is", "precision", "recall"] + (["accuracy"] if conditional else [])
-    return [Protocol(metric, extractor, num_images) for metric in metrics]
+    """Every registered default metric for one extractor and image count.
+
+    Built in: FID, KID, IS, precision and recall, and, if `conditional`, the
+    conditional accuracy (metrics that need `"labels"` need a conditional
+    model and a classifier of its classes).
+
+    Args:
+        extractor: the extractor's name. Defaults to `"fashion_classifier"`.
+        num_images: images generated. Defaults to `10_000`.
+        conditional: include the metrics of conditional models. Defaults to `False`.
+
+    Returns:
+        A list of `Protocol`s, in the registry's order.
+    """
+    return [
+        Protocol(metric.name, extractor, num_images)
+        for metric in registry.registered_metrics().values()
+        if metric.default and (conditional or "labels" not in metric.needs)
+    ]
+
+
+class _StandardProtocols(collections.abc.Mapping):
+    """`PROTOCOLS`: built on first use, once every metric file has registered its metric."""
+
+    def __init__(self):
+        self._table = None
+
+    def _protocols(self):
+        if self._table is None:
+            self._table = {
+                protocol.name: protocol
+                for extractor, (_, conditional) in _EXTRACTORS.items()
+                for num_images in (10_000, 50_000)
+                for protocol in default_protocols(extractor, num_images, conditional=conditional)
+            }
+        return self._table
+
+    def __getitem__(self, name):
+        return self._protocols()[name]
+
+    def __iter__(self):
+        return iter(self._protocols())
+
+    def __len__(self):
+        return len(self._protocols())
+
+    def __repr__(self):
+        return f"PROTOCOLS({sorted(self._protocols())})"
 
 
 # The standard protocols, by name: 10k and 50k images with either built-in
-# extractor; the conditional accuracy only with the Fashion-MNIST classifier,
+# extractor; the conditional metrics only with the Fashion-MNIST classifier,
 # whose classes are the dataset's (InceptionV3's are ImageNet's).
-PROTOCOLS = {
-    protocol.name: protocol
-    for extractor, conditional in (("fashion_classifier", True), ("inception", False))
-    for num_images in (10_000, 50_000)
-    for protocol in default_protocols(extractor, num_images, conditional=conditional)
-}
+PROTOCOLS = _StandardProtocols()
 
 
 def get_extractor(name, inception_weights="imagenet"):
-    """Builds a named feature extractor: `"fashion_classifier"` or `"inception"`.
+    """Builds a built-in feature extractor by name: `"fashion_classifier"` or `"inception"`.
 
     Args:
         name: `"fashion_classifier"` (the shipped Fashion-MNIST classifier)
             or `"inception"` (InceptionV3).
         inception_weights: weights for `"inception"`: `"imagenet"`, a local
             file path or `None`. Defaults to `"imagenet"`.
+
+    Returns:
+        A `FeatureExtractor`.
     """
-    if name == "fashion_classifier":
-        from keras_gans.metrics.classifier_features import fashion_classifier
-
-        return fashion_classifier()
-    if name == "inception":
-        from keras_gans.metrics.inception_features import InceptionFeatures
-
-        return InceptionFeatures(weights=inception_weights)
-    raise ValueError(
-        f"Unknown feature extractor. Received: {name!r}. Built in: 'fashion_classifier', "
-        "'inception'; for another classifier pass ClassifierFeatures(path) (its name is "
-        "the classifier's name)."
-    )
+    if name not in _EXTRACTORS:
+        raise ValueError(
+            f"Unknown feature extractor. Received: name={name!r}. Built in: "
+            f"{', '.join(map(repr, _EXTRACTORS))}; for another classifier pass "
+            "ClassifierFeatures(path) (its name is the classifier's name)."
+        )
+    build, _ = _EXTRACTORS[name]
+    return build(inception_weights)

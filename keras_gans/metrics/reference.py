@@ -1,6 +1,7 @@
-"""Reference features of a real split, computed once and cached on disk."""
+"""Reference features of a real split, read in batches, computed once and cached on disk."""
 
 import collections
+import hashlib
 import os
 
 import keras
@@ -8,7 +9,6 @@ import numpy as np
 
 from keras_gans.metrics.feature_extractor import extract_features
 from keras_gans.metrics.feature_statistics import FeatureStatistics
-from keras_gans.metrics.image_sources import array_batches, dataset_batches, dataset_key
 
 Reference = collections.namedtuple("Reference", ["statistics", "features", "path", "from_cache"])
 Reference.__doc__ = """Real-image reference for the metrics.
@@ -24,6 +24,22 @@ def default_cache_dir():
     """`$KERAS_HOME/keras_gans/reference` (default `~/.keras/keras_gans/reference`)."""
     home = os.environ.get("KERAS_HOME", os.path.join(os.path.expanduser("~"), ".keras"))
     return os.path.join(home, "keras_gans", "reference")
+
+
+def dataset_key(dataset):
+    """A short, file-name-safe identity for a dataset name or path (for cache files).
+
+    Paths include a hash of the real path, size and modification time, so an
+    edited file gets new reference statistics.
+    """
+    dataset = os.fspath(dataset)
+    if not os.path.exists(dataset):
+        return "".join(c if c.isalnum() or c in "-_" else "-" for c in dataset)
+    real = os.path.realpath(dataset)
+    stat = os.stat(real)
+    digest = hashlib.sha256(f"{real}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()[:10]
+    stem = os.path.splitext(os.path.basename(real.rstrip(os.sep)))[0] or "data"
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in stem) + "-" + digest
 
 
 def reference_cache_path(cache_dir, dataset, split, extractor, num_features, seed=0):
@@ -87,9 +103,10 @@ def reference_features(
             return Reference(statistics, features, path, True)
 
     if in_memory:
-        batches, total = array_batches(dataset, batch_size), len(dataset)
+        batches = (dataset[i : i + batch_size] for i in range(0, len(dataset), batch_size))
+        total = len(dataset)
     else:
-        batches, total = dataset_batches(dataset, split, batch_size), None
+        batches, total = _dataset_batches(dataset, split, batch_size), None
     progress = None
     if verbose:
         where = "array" if in_memory else f"{dataset}/{split}"
@@ -109,3 +126,15 @@ def reference_features(
         np.savez(temporary, features=extraction.features, **extraction.statistics.to_arrays())
         os.replace(temporary, path)  # atomic: a crash leaves no half-written cache
     return Reference(extraction.statistics, extraction.features, path, False)
+
+
+def _dataset_batches(name, split, batch_size):
+    """Every image of a dataset split once, in order, as float32 batches in [-1, 1].
+
+    `name` is anything `keras_gans.data.load` takes (built-in name, tfds name,
+    `.npz` file, image folder).
+    """
+    from keras_gans.data import load
+
+    dataset = load(name, split=split, batch_size=batch_size, shuffle=False, drop_remainder=False)
+    yield from dataset.as_numpy_iterator()
