@@ -1,10 +1,9 @@
 """Loss curves of a training run as a PNG."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+# A bare `Figure` draws without pyplot, so the user's matplotlib backend (a
+# notebook's inline one, say) is never switched.
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 
 def plot_history(history, path, title="Training"):
@@ -16,7 +15,8 @@ def plot_history(history, path, title="Training"):
     losses = {k: v for k, v in history.items() if k.endswith("loss")}
     others = {k: v for k, v in history.items() if not k.endswith("loss")}
     panels = [p for p in (("losses", losses), ("other logs", others)) if p[1]]
-    fig, axes = plt.subplots(1, len(panels), figsize=(6 * len(panels), 4), squeeze=False)
+    fig = Figure(figsize=(6 * len(panels), 4))
+    axes = fig.subplots(1, len(panels), squeeze=False)
     for ax, (label, series) in zip(axes[0], panels, strict=True):
         for name, values in sorted(series.items()):
             ax.plot(range(1, len(values) + 1), values, marker="o", label=name)
@@ -28,5 +28,4 @@ def plot_history(history, path, title="Training"):
     fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
-    plt.close(fig)
     return path
