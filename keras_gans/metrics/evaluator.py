@@ -122,7 +122,7 @@ class Evaluator:
                 continue
             if num_classes is None:
                 raise ValueError(
-                    f"{protocol.name} is the {spec.title}, for conditional models. "
+                    f"{protocol.name} ({spec.title}) is for conditional models. "
                     f"Received: a {type(model).__name__} without num_classes."
                 )
             if extractor.num_classes != num_classes:

@@ -147,20 +147,15 @@ def default_protocols(extractor="fashion_classifier", num_images=10_000, conditi
 
 
 class _StandardProtocols(collections.abc.Mapping):
-    """`PROTOCOLS`: built on first use, once every metric file has registered its metric."""
-
-    def __init__(self):
-        self._table = None
+    """`PROTOCOLS`, read from the registry at each use (so it lists metrics registered later)."""
 
     def _protocols(self):
-        if self._table is None:
-            self._table = {
-                protocol.name: protocol
-                for extractor, (_, conditional) in _EXTRACTORS.items()
-                for num_images in (10_000, 50_000)
-                for protocol in default_protocols(extractor, num_images, conditional=conditional)
-            }
-        return self._table
+        return {
+            protocol.name: protocol
+            for extractor, (_, conditional) in _EXTRACTORS.items()
+            for num_images in (10_000, 50_000)
+            for protocol in default_protocols(extractor, num_images, conditional=conditional)
+        }
 
     def __getitem__(self, name):
         return self._protocols()[name]
@@ -172,7 +167,7 @@ class _StandardProtocols(collections.abc.Mapping):
         return len(self._protocols())
 
     def __repr__(self):
-        return f"PROTOCOLS({sorted(self._protocols())})"
+        return f"PROTOCOLS({list(self)})"
 
 
 # The standard protocols, by name: 10k and 50k images with either built-in
