@@ -8,11 +8,12 @@ import pytest
 from conftest import IMAGE_SHAPE, NUM_CLASSES, tiny_data_for, tiny_images, tiny_model
 
 import keras_gans as kg
-from keras_gans.callbacks.fid import FIDCallback, KIDCallback
+from keras_gans.callbacks.fid import FIDCallback, GenerativeMetricCallback, KIDCallback
 from keras_gans.metrics import ClassifierFeatures, dataset_classifier
 
 
-def tiny_extractor():
+@pytest.fixture(scope="module")
+def extractor():
     keras.utils.set_random_seed(0)
     classifier = dataset_classifier(IMAGE_SHAPE, NUM_CLASSES, feature_dim=8, name="tiny_classifier")
     return ClassifierFeatures(classifier, batch_size=32)
@@ -23,7 +24,7 @@ def read_csv(path):
         return list(csv.reader(f))
 
 
-def test_score_reaches_logs_checkpoint_early_stopping_csv_loggers(tmp_path):
+def test_score_reaches_logs_checkpoint_early_stopping_csv_loggers(tmp_path, extractor):
     """Callbacks listed after it read the score from `logs`, as TensorBoard does.
 
     (TensorBoard itself is not installed here: its `tensorboard` package is
@@ -32,18 +33,18 @@ def test_score_reaches_logs_checkpoint_early_stopping_csv_loggers(tmp_path):
     model = tiny_model(kg.GAN)
     fid = FIDCallback(
         dataset=tiny_images(64),
-        extractor=tiny_extractor(),
+        extractor=extractor,
         num_images=40,
         directory=tmp_path,
         batch_size=16,
         cache_dir=None,
         verbose=0,
     )
-    assert fid.name == "fid_tiny_classifier_40"
+    assert fid.name == "fid_tiny_classifier_40" and fid.mode == "min"  # from the registry
     checkpoint = keras.callbacks.ModelCheckpoint(
-        str(tmp_path / "best.keras"), monitor=fid.name, mode="min", save_best_only=True
+        str(tmp_path / "best.keras"), monitor=fid.name, mode=fid.mode, save_best_only=True
     )
-    early = keras.callbacks.EarlyStopping(monitor=fid.name, mode="min", patience=10)
+    early = keras.callbacks.EarlyStopping(monitor=fid.name, mode=fid.mode, patience=10)
     logger = keras.callbacks.CSVLogger(str(tmp_path / "history.csv"))
     seen = []
     recorder = keras.callbacks.LambdaCallback(
@@ -74,11 +75,11 @@ def test_score_reaches_logs_checkpoint_early_stopping_csv_loggers(tmp_path):
     assert fid.score() == pytest.approx(scores[-1], rel=1e-6)
 
 
-def test_every_n_epochs_and_a_resumed_csv(tmp_path):
+def test_every_n_epochs_and_a_resumed_csv(tmp_path, extractor):
     model = tiny_model(kg.ConditionalGAN)
     kid = KIDCallback(
         dataset=tiny_images(64),
-        extractor=tiny_extractor(),
+        extractor=extractor,
         num_images=40,
         every_n_epochs=2,
         directory=tmp_path,
@@ -86,12 +87,16 @@ def test_every_n_epochs_and_a_resumed_csv(tmp_path):
         cache_dir=None,
         verbose=0,
     )
-    assert kid.name == "kid_tiny_classifier_40"
+    assert kid.name == "kid_tiny_classifier_40" and kid.mode == "min"
     history = model.fit(tiny_data_for(model), epochs=3, verbose=0, callbacks=[kid]).history
     assert len(history[kid.name]) == 1  # epoch 2 only
     model.fit(tiny_data_for(model), initial_epoch=3, epochs=4, verbose=0, callbacks=[kid])
     rows = read_csv(tmp_path / f"{kid.name}.csv")
     assert [r[0] for r in rows] == ["epoch", "2", "4"]
+    with pytest.raises(ValueError, match="positive int. Received: every_n_epochs=0"):
+        KIDCallback(extractor=extractor, every_n_epochs=0)
+    with pytest.raises(ValueError, match="Unknown metric. Received: metric='psnr'"):
+        GenerativeMetricCallback("psnr", extractor=extractor)
 
 
 def test_an_extractor_that_cannot_take_the_images_fails_before_training():
