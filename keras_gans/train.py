@@ -1,0 +1,233 @@
+"""The training recipe behind `keras-gans train`, as a library function: `kg.train(...)`."""
+
+import collections
+import csv
+import json
+import os
+import shutil
+import sys
+
+import keras
+
+from keras_gans.callbacks import ImageGrid
+from keras_gans.data import load
+from keras_gans.plots import plot_history
+from keras_gans.presets import build_model, get_preset
+
+RESUME_FILE = "resume.json"
+
+TrainingRun = collections.namedtuple("TrainingRun", ["model", "history"])
+TrainingRun.__doc__ = """What `train` returns: the trained `model` and its per-epoch `history`
+(a dict of lists, every epoch of the run, including those before a resume)."""
+
+
+def train(
+    model="dcgan",
+    dataset="fashion_mnist",
+    epochs=5,
+    out="runs/default",
+    batch_size=None,
+    latent_dim=128,
+    num_classes=None,
+    loss="auto",
+    label_smoothing=0.0,
+    steps_per_epoch=None,
+    seed=0,
+    grid_every=1,
+    backup_every=None,
+    fresh=False,
+    callbacks=None,
+    verbose="auto",
+):
+    """Trains a preset GAN with `model.fit` into a run folder, resuming it if interrupted.
+
+    Writes `out/grids/epoch_NNNN.png` and `out/grids/training.gif`, `out/history.csv`
+    (one row per epoch), `out/model.keras` and `out/losses.png`. While training,
+    `out/backup/` holds the full training state (`keras.callbacks.BackupAndRestore`:
+    both networks, both optimizers, the noise state, the epoch) and `out/resume.json`
+    the number of epochs done, `{"epoch": N}`, rewritten after each epoch's backup.
+    Calling `train` again with the same `out` after an interruption resumes from the
+    backup and logs every epoch once. Both are removed when training finishes.
+
+    Args:
+        model: preset name, one of `keras_gans.presets.PRESETS`: `"dcgan"`, `"mlp"`,
+            `"cgan"`, `"wgan"`, `"wgan_gp"`. Defaults to `"dcgan"`.
+        dataset: anything `kg.data.load` reads: `"fashion_mnist"` (offline),
+            `"mnist"`, `"cifar10"`, a tfds name, a `.npz` file or a folder of images.
+            Defaults to `"fashion_mnist"`.
+        epochs: total number of epochs, those of an interrupted run included.
+            Defaults to `5`.
+        out: the run folder. Defaults to `"runs/default"`.
+        batch_size: images per batch. Defaults to the preset's (`Preset.batch_size`).
+        latent_dim: size of the latent vectors. Defaults to `128`.
+        num_classes: number of classes of a conditional preset. Defaults to the
+            largest label in the dataset plus one.
+        loss: adversarial loss name for `compile`. Defaults to `"auto"`, the model's own.
+        label_smoothing: one-sided label smoothing of the real target. Defaults to `0.0`.
+        steps_per_epoch: batches per epoch. Defaults to `None`, the whole dataset.
+        seed: seed of the weights, the noise and the shuffling. Defaults to `0`.
+        grid_every: write an image grid every this many epochs. Defaults to `1`.
+        backup_every: also back up the training state every this many steps.
+            Defaults to `None`, at the end of every epoch only.
+        fresh: discard the backup of an interrupted run in `out` and start over.
+            Defaults to `False`.
+        callbacks: more `keras.callbacks.Callback`s for `fit`. Defaults to `None`.
+        verbose: `fit` verbosity, `0`, `1` or `2`; messages are printed unless `0`.
+            Defaults to `"auto"`: `1` on a terminal, else `2`.
+
+    Returns:
+        A `TrainingRun(model, history)`.
+
+    Example:
+
+    ```python
+    model, history = kg.train("dcgan", "fashion_mnist", epochs=5, out="runs/fashion")
+    images = model.generate(16, seed=0)
+    ```
+    """
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"`epochs` must be a positive integer. Received: epochs={epochs!r}")
+    if verbose not in ("auto", 0, 1, 2):
+        raise ValueError(f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
+    if verbose == "auto":
+        verbose = 1 if sys.stdout.isatty() else 2
+    preset = get_preset(model)
+    keras.utils.set_random_seed(seed)
+    data = load(
+        dataset,
+        batch_size=batch_size or preset.batch_size,
+        with_labels=preset.conditional,
+        seed=seed,
+    )
+    images_spec = data.element_spec[0] if preset.conditional else data.element_spec
+    if preset.conditional and num_classes is None:
+        num_classes = _count_classes(data)
+    gan = build_model(
+        model, images_spec.shape[1:], latent_dim=latent_dim, num_classes=num_classes, seed=seed
+    )
+    gan.compile(loss=loss, label_smoothing=label_smoothing)
+
+    out = os.fspath(out)
+    backup_dir = os.path.join(out, "backup")
+    history_path = os.path.join(out, "history.csv")
+    if fresh:
+        shutil.rmtree(backup_dir, ignore_errors=True)
+    # Keras resumes whenever the backup exists (it deletes it after a finished run).
+    resuming = os.path.isdir(backup_dir)
+    os.makedirs(out, exist_ok=True)
+    gan.fit(
+        data,
+        epochs=epochs,
+        steps_per_epoch=steps_per_epoch,
+        # The epoch's grid and log row are written before its backup, so a run
+        # killed in between redoes (and re-logs) that epoch instead of losing it.
+        callbacks=[
+            ImageGrid(os.path.join(out, "grids"), every_n_epochs=grid_every),
+            _HistoryCSV(history_path, resuming),
+            keras.callbacks.BackupAndRestore(
+                backup_dir, save_freq=backup_every or "epoch", double_checkpoint=True
+            ),
+            _ResumeMetadata(os.path.join(out, RESUME_FILE), backup_dir, resuming, verbose),
+            *(callbacks or []),
+        ],
+        verbose=verbose,
+    )
+    model_path = os.path.join(out, "model.keras")
+    gan.save(model_path)
+    history = read_history(history_path)
+    plot_history(history, os.path.join(out, "losses.png"), title=f"{model} on {dataset}")
+    if verbose:
+        print(
+            f"Saved {model_path}, grids in {os.path.join(out, 'grids')}, "
+            f"loss curves in {os.path.join(out, 'losses.png')}"
+        )
+    return TrainingRun(gan, history)
+
+
+class _HistoryCSV(keras.callbacks.CSVLogger):
+    """A `CSVLogger` that, when resuming, keeps only the rows of the epochs before the
+    one training restarts from: those after the backup are trained and logged again."""
+
+    def __init__(self, filename, resuming):
+        super().__init__(filename, append=resuming)
+        self._opened = False
+
+    def on_train_begin(self, logs=None):
+        self._opened = False  # opened at the first epoch, once its number is known
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self._opened:
+            return
+        if self.append:
+            _truncate_history(self.filename, epoch)
+        super().on_train_begin()
+        self._opened = True
+
+
+class _ResumeMetadata(keras.callbacks.Callback):
+    """Keeps `path` = `{"epoch": epochs done}` beside the backup: written after each
+    epoch's backup, removed once training has finished (and the backup is deleted)."""
+
+    def __init__(self, path, backup_dir, resuming, verbose):
+        super().__init__()
+        self.path = path
+        self.backup_dir = backup_dir
+        self.resuming = resuming
+        self.verbose = verbose
+
+    def on_train_begin(self, logs=None):
+        if not self.resuming and os.path.exists(self.path):
+            os.remove(self.path)  # left by a run killed as it finished
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.resuming and self.verbose:
+            print(
+                f"Resuming the interrupted run from {self.backup_dir} at epoch {epoch + 1} "
+                "(fresh=True or --fresh starts over)",
+                flush=True,
+            )
+        self.resuming = False
+
+    def on_epoch_end(self, epoch, logs=None):
+        partial = self.path + ".partial"
+        with open(partial, "w") as f:
+            json.dump({"epoch": epoch + 1}, f)
+        os.replace(partial, self.path)  # readers never see half a file
+
+    def on_train_end(self, logs=None):
+        if os.path.exists(self.path):
+            os.remove(self.path)
+
+
+def _truncate_history(path, epochs):
+    """Keeps the header and the rows of the first `epochs` epochs of a history CSV."""
+    if not os.path.exists(path):
+        return
+    with open(path) as f:
+        lines = f.read().splitlines()
+    kept = lines[:1] + [line for line in lines[1:] if int(line.split(",")[0]) < epochs]
+    with open(path, "w") as f:
+        f.write("\n".join(kept) + "\n")
+
+
+def read_history(path):
+    """The per-epoch logs of a history CSV as a dict of lists (`History.history` style)."""
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f))
+    # CSVLogger writes "NA" for logs an epoch lacks (e.g. val_* without validation data).
+    names = [
+        name
+        for name in (rows[0] if rows else {})
+        if name != "epoch" and any(row[name] != "NA" for row in rows)
+    ]
+    return {name: [float(row[name]) for row in rows] for name in names}
+
+
+def _count_classes(dataset):
+    """Largest label in a labelled dataset, plus one (one pass over the labels)."""
+    import tensorflow as tf
+
+    largest = dataset.map(lambda images, labels: tf.reduce_max(labels)).reduce(
+        tf.constant(-1, tf.int32), tf.maximum
+    )
+    return int(largest) + 1
