@@ -1,146 +1,271 @@
+"""`keras-gans` in-process through `cli.main`, plus one real subprocess per command."""
+
+import inspect
+import json
 import os
+import re
 import subprocess
 import sys
 
+import keras
 import numpy as np
+import pytest
 from conftest import tiny_images
 from PIL import Image
 
+from keras_gans import cli
+from keras_gans.train import RESUME_FILE, train
 
-def run_cli(*args, cwd):
+# The script pip installed from pyproject.toml's [project.scripts].
+KERAS_GANS = os.path.join(os.path.dirname(sys.executable), "keras-gans")
+TINY = ("--latent-dim", "8", "--batch-size", "16")
+
+
+def save_npz(path, n=64, labels=None, size=16):
+    """`n` tiny uint8 images (16x16, or padded with black to `size`) as an .npz file."""
+    pixels = ((tiny_images(n) + 1) * 127.5).astype("uint8")
+    pad = (size - pixels.shape[1]) // 2
+    pixels = np.pad(pixels, ((0, 0), (pad, pad), (pad, pad), (0, 0)))
+    arrays = {"x": pixels} if labels is None else {"x": pixels, "y": labels}
+    np.savez(path, **arrays)
+    return str(path)
+
+
+def keras_gans(*args, cwd):
+    """Runs the installed `keras-gans` script in a process of its own."""
     result = subprocess.run(
-        [sys.executable, "-m", "keras_gans.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
+        [KERAS_GANS, *args], cwd=cwd, capture_output=True, text=True, timeout=600
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
 
-def tiny_train_args(model, dataset, out, batch_size=16, epochs=1):
-    """`keras-gans train` arguments for a tiny run (latent_dim 8)."""
-    return (
-        "train", "--model", model, "--dataset", dataset, "--epochs", str(epochs),
-        "--batch-size", str(batch_size), "--latent-dim", "8", "--out", out,
-    )  # fmt: skip
+def grid_size(rows, cols, image=16, scale=2, pad=2):
+    """Pixel size (width, height) of a `save_grid` picture."""
+    return (scale * (cols * image + (cols + 1) * pad), scale * (rows * image + (rows + 1) * pad))
 
 
-def test_train_then_sample_on_a_tiny_npz(tmp_path):
-    pixels = ((tiny_images(64) + 1) * 127.5).astype("uint8")
-    np.savez(tmp_path / "tiny.npz", x=pixels)
-    run_cli(*tiny_train_args("dcgan", "tiny.npz", "runs/tiny", epochs=2), cwd=tmp_path)
-    run_dir = tmp_path / "runs" / "tiny"
-    assert sorted(os.listdir(run_dir / "grids")) == [
+# === In process ===
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    """A 2-epoch run folder written by `cli.main(["train", ...])`, read by several tests."""
+    folder = tmp_path_factory.mktemp("cli")
+    data = save_npz(folder / "tiny.npz")
+    argv = ["train", "--dataset", data, "--epochs", "2", "--steps-per-epoch", "2", *TINY]
+    assert cli.main([*argv, "--out", str(folder / "run")]) == 0
+    return folder / "run"
+
+
+def test_train_writes_the_run_folder(tiny_run):
+    assert sorted(os.listdir(tiny_run / "grids")) == [
         "epoch_0001.png",
         "epoch_0002.png",
         "training.gif",
     ]
     for name in ("model.keras", "losses.png", "history.csv"):
-        assert (run_dir / name).stat().st_size > 0, name
-    assert Image.open(run_dir / "losses.png").size[0] > 100
-    header = (run_dir / "history.csv").read_text().splitlines()[0]
-    assert {"epoch", "d_loss", "g_loss", "d_real", "d_fake"} <= set(header.split(","))
+        assert (tiny_run / name).stat().st_size > 0, name
+    assert Image.open(tiny_run / "losses.png").size[0] > 100
+    lines = (tiny_run / "history.csv").read_text().splitlines()
+    assert {"epoch", "d_loss", "g_loss", "d_real", "d_fake"} <= set(lines[0].split(","))
+    assert [line.split(",")[0] for line in lines[1:]] == ["0", "1"]
+    # A finished run leaves nothing to resume from.
+    assert not (tiny_run / "backup").exists() and not (tiny_run / RESUME_FILE).exists()
+    model = keras.models.load_model(tiny_run / "model.keras")
+    assert model.latent_dim == 8 and int(model.g_optimizer.iterations) == 2 * 2
 
-    result = run_cli(
-        "sample", "--model", "runs/tiny/model.keras", "-n", "9", "--out", "grid.png", cwd=tmp_path
+
+def test_sample_writes_a_grid(tiny_run, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    model = str(tiny_run / "model.keras")
+    assert cli.main(["sample", "--model", model, "-n", "9", "--out", "grid.png"]) == 0
+    assert "Wrote 9 images to grid.png" in capsys.readouterr().out
+    assert Image.open("grid.png").size == grid_size(3, 3)
+    with pytest.raises(SystemExit, match="--labels is for conditional models"):
+        cli.main(["sample", "--model", model, "--labels", "0"])
+
+
+@pytest.mark.parametrize("command", ["sample", "evaluate", "export"])
+def test_a_missing_model_file_is_named(command, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    extra = ["--name", "x"] if command == "export" else []
+    with pytest.raises(SystemExit, match=f"keras-gans {command}: no such model file: none.keras"):
+        cli.main([command, "--model", "none.keras", *extra])
+
+
+def test_conditional_preset_and_sampling_by_class(tmp_path, monkeypatch, capsys):
+    data = save_npz(tmp_path / "labelled.npz", n=60, labels=np.arange(60) % 3)
+    run = train(
+        "cgan", data, epochs=1, out=tmp_path / "cgan", batch_size=20, latent_dim=8, verbose=0
     )
-    assert "Wrote 9 images" in result.stdout
-    assert Image.open(tmp_path / "grid.png").size == (2 * (3 * 16 + 4 * 2),) * 2
+    assert capsys.readouterr().out == ""  # verbose=0 prints nothing
+    assert run.model.num_classes == 3  # largest label + 1
+    assert len(run.history["g_loss"]) == 1 and len(run.history["d_loss"]) == 1
+
+    monkeypatch.chdir(tmp_path)
+    model = "cgan/model.keras"
+    assert cli.main(["sample", "--model", model, "--labels", "0", "2", "--out", "two.png"]) == 0
+    assert "Wrote 2 images" in capsys.readouterr().out
+    assert Image.open("two.png").size == grid_size(1, 2)
+    argv = ["sample", "--model", model, "-n", "6", "--out", "rows.png", "--scale", "1"]
+    assert cli.main(argv) == 0
+    assert Image.open("rows.png").size == grid_size(3, 2, scale=1)  # a row per class
 
 
-def test_help_explains_every_option():
-    result = subprocess.run(
-        [sys.executable, "-m", "keras_gans.cli", "train", "--help"], capture_output=True, text=True
-    )
-    for option in ("--model", "--dataset", "--epochs", "--batch-size", "--out", "--seed"):
-        assert option in result.stdout
+def test_wgan_gp_preset_uses_its_own_batch_size(tmp_path, monkeypatch):
+    from dataclasses import replace
 
+    from keras_gans.presets import PRESETS
 
-def test_conditional_and_wasserstein_presets(tmp_path):
-    pixels = ((tiny_images(60) + 1) * 127.5).astype("uint8")
-    np.savez(tmp_path / "labelled.npz", x=pixels, y=np.arange(60) % 3)
-    run_cli(*tiny_train_args("cgan", "labelled.npz", "runs/cgan", batch_size=20), cwd=tmp_path)
-    model = tmp_path / "runs" / "cgan" / "model.keras"
-    result = run_cli(
-        "sample", "--model", str(model), "--labels", "0", "2", "--out", "two.png", cwd=tmp_path
-    )
-    assert "Wrote 2 images" in result.stdout
-    result = run_cli(
-        "sample",
-        "--model",
-        str(model),
-        "-n",
-        "6",
-        "--out",
-        "rows.png",
-        "--scale",
-        "1",
-        cwd=tmp_path,
-    )
-    assert Image.open(tmp_path / "rows.png").size == (
-        2 * 16 + 3 * 2,
-        3 * 16 + 4 * 2,
-    )  # a row per class
-
-    run_cli(
-        *tiny_train_args("wgan_gp", "labelled.npz", "runs/wgan_gp", batch_size=20), cwd=tmp_path
-    )
-    header = (tmp_path / "runs" / "wgan_gp" / "history.csv").read_text().splitlines()[0]
+    assert PRESETS["wgan_gp"].batch_size == 320 and PRESETS["dcgan"].batch_size == 128
+    monkeypatch.setitem(PRESETS, "wgan_gp", replace(PRESETS["wgan_gp"], batch_size=20))
+    data = save_npz(tmp_path / "tiny.npz", n=60)
+    run = train("wgan_gp", data, epochs=1, out=tmp_path / "wgan_gp", latent_dim=8, verbose=0)
+    assert int(run.model.g_optimizer.iterations) == 3  # 60 images in batches of 20
+    header = (tmp_path / "wgan_gp" / "history.csv").read_text().splitlines()[0]
     assert {"wasserstein", "gradient_penalty"} <= set(header.split(","))
+    assert {"wasserstein", "gradient_penalty"} <= set(run.history)
 
 
-def test_train_resumes_its_run_folder_after_being_killed(tmp_path):
-    import json
-    import signal
-    import time
+def test_train_rejects_bad_arguments(tmp_path):
+    with pytest.raises(ValueError, match="Unknown model preset.*Received: 'gan3000'"):
+        train("gan3000", out=tmp_path)
+    with pytest.raises(ValueError, match="Received: epochs=0"):
+        train(epochs=0, out=tmp_path)
+    with pytest.raises(ValueError, match="Received: verbose='loud'"):
+        train(verbose="loud", out=tmp_path)
+    assert os.listdir(tmp_path) == []  # nothing written
 
-    pixels = ((tiny_images(32) + 1) * 127.5).astype("uint8")
-    np.savez(tmp_path / "tiny.npz", x=pixels)
-    command = [
-        sys.executable,
-        "-m",
-        "keras_gans.cli",
-        "train",
-        "--dataset",
-        "tiny.npz",
-        "--epochs",
-        "40",
-        "--batch-size",
-        "16",
-        "--latent-dim",
-        "8",
-        "--grid-every",
-        "40",
-        "--out",
-        "run",
-    ]
-    metadata = tmp_path / "run" / "backup" / "training_metadata.json"
-    process = subprocess.Popen(
-        command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    deadline = time.time() + 300
-    while time.time() < deadline and process.poll() is None:
-        if metadata.exists():
-            try:
-                if json.loads(metadata.read_text())["epoch"] >= 3:
-                    break
-            except ValueError:  # caught mid-write
-                pass
-        time.sleep(0.05)
-    assert process.poll() is None, "training ended before it could be interrupted"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    interrupted_at = json.loads(metadata.read_text())["epoch"]
-    assert 3 <= interrupted_at < 40
 
-    result = run_cli(*command[3:], cwd=tmp_path)
-    assert "Resuming the interrupted run" in result.stdout
-    epochs = [
-        int(line.split(",")[0])
-        for line in (tmp_path / "run" / "history.csv").read_text().splitlines()[1:]
-    ]
-    assert epochs == list(range(40))  # every epoch logged once, none repeated or lost
-    assert not (tmp_path / "run" / "backup").exists()  # removed after the finished run
-    assert (tmp_path / "run" / "model.keras").exists()
+def test_train_command_defaults_are_the_functions():
+    args = cli.build_parser().parse_args(["train"])
+    for name, parameter in inspect.signature(train).parameters.items():
+        if name not in ("callbacks", "verbose"):
+            assert getattr(args, name) == parameter.default, name
+
+
+# Each option's help must state its default or what it does: (option, phrase).
+HELP = {
+    "train": {
+        "--model": "model preset (default: dcgan)",
+        "--dataset": "fashion_mnist (default, offline)",
+        "--epochs": "(default: 5)",
+        "--batch-size": "(default: the preset's, 128 for cgan, dcgan, mlp; 320 for wgan, wgan_gp",
+        "--out": "run folder for all outputs (default: runs/default)",
+        "--latent-dim": "(default: 128)",
+        "--num-classes": "(default: largest label + 1)",
+        "--loss": "hinge, wasserstein (default: the model's own)",
+        "--label-smoothing": "one-sided label smoothing of the real target (default: 0)",
+        "--steps-per-epoch": "(default: whole dataset)",
+        "--seed": "seed for weights, noise and shuffling (default: 0)",
+        "--grid-every": "every N epochs (default: 1)",
+        "--backup-every": "every N steps (default: at the end of every epoch only)",
+        "--fresh": "discard a backup left in OUT by an interrupted run and start over "
+        "(default: resume from it)",
+    },
+    "sample": {
+        "--model": "path to a saved .keras model",
+        "--num-images": "(default: 64; for a conditional model, spread over one row per class",
+        "--labels": "one image each (conditional models)",
+        "--out": "(default: samples.png)",
+        "--seed": "(default: 0)",
+        "--scale": "(default: 2)",
+    },
+    "export": {
+        "--model": "path to a saved .keras model",
+        "--name": "served model name",
+        "--base-dir": "(default: saved_models)",
+        "--version": "(default: one more than the highest present)",
+    },
+    "evaluate": {
+        "--model": "path to a saved .keras model",
+        "--dataset": "fashion_mnist (default, offline)",
+        "--split": "(default: train)",
+        "--metrics": "Default: fid, kid, is, precision and recall (and accuracy for "
+        "conditional models)",
+        "--extractor": "Default: fashion_classifier for fashion_mnist, else inception",
+        "--num-images": "(default: 10000)",
+        "--classifier": "python -m keras_gans.metrics.train_classifier",
+        "--inception-weights": "imagenet (default;",
+        "--out": "(default: evaluation.json beside the model)",
+        "--cache-dir": "(default: $KERAS_HOME/keras_gans/reference",
+        "--no-cache": "neither read nor write cached reference statistics",
+        "--batch-size": "(default: 500)",
+        "--seed": "(default: 0)",
+    },
+}
+DESCRIPTIONS = {
+    "train": "running the same command again after an interruption resumes from the backup",
+    "sample": "into one PNG grid",
+    "export": "BASE_DIR/NAME/VERSION/",
+    "evaluate": "<metric>_<extractor>_<count>",
+}
+
+
+def option_helps(text):
+    """`{"--epochs": "EPOCHS epochs (default: 5)", ...}` from an argparse help text."""
+    helps, option = {}, None
+    for line in text.splitlines():
+        if re.match(r"  -", line):  # an option's first line
+            option = re.findall(r"--[\w-]+", line)[0]
+            helps[option] = line
+        elif option and line.startswith("   "):  # its help, continued
+            helps[option] += line
+        else:
+            option = None
+    return {name: " ".join(words.split()) for name, words in helps.items()}
+
+
+@pytest.mark.parametrize("command", sorted(HELP))
+def test_help_explains_every_option(command, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main([command, "--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    helps = option_helps(text)
+    assert sorted(helps) == sorted([*HELP[command], "--help"])  # no option left unchecked
+    for option, phrase in HELP[command].items():
+        assert phrase in helps[option], option
+    assert DESCRIPTIONS[command] in " ".join(text.split())
+
+
+# === Real `keras-gans` processes, one per command ===
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory):
+    """A folder with 28x28 data and the run a real `keras-gans train` wrote from it."""
+    folder = tmp_path_factory.mktemp("smoke")
+    save_npz(folder / "tiny28.npz", n=32, size=28)
+    argv = ["--dataset", "tiny28.npz", "--epochs", "1", "--steps-per-epoch", "1", *TINY]
+    result = keras_gans("train", *argv, "--out", "run", cwd=folder)
+    assert "Saved run/model.keras" in result.stdout
+    return folder
+
+
+def test_train_command_in_a_process(smoke_run):
+    assert (smoke_run / "run" / "model.keras").exists()
+    assert (smoke_run / "run" / "grids" / "epoch_0001.png").exists()
+
+
+def test_sample_command_in_a_process(smoke_run):
+    result = keras_gans("sample", "--model", "run/model.keras", "-n", "4", cwd=smoke_run)
+    assert "Wrote 4 images to samples.png" in result.stdout
+    assert Image.open(smoke_run / "samples.png").size == grid_size(2, 2, image=28)
+
+
+def test_export_command_in_a_process(smoke_run):
+    result = keras_gans("export", "--model", "run/model.keras", "--name", "tiny", cwd=smoke_run)
+    assert (smoke_run / "saved_models" / "tiny" / "1" / "saved_model.pb").exists()
+    assert "tensorflow/serving" in result.stdout and "MODEL_NAME=tiny" in result.stdout
+    assert "saved_models/tiny/1" in result.stdout
+
+
+def test_evaluate_command_in_a_process(smoke_run):
+    metric = "fid_fashion_classifier_32"
+    argv = ["--model", "run/model.keras", "--dataset", "tiny28.npz", "--metrics", metric]
+    result = keras_gans("evaluate", *argv, "--no-cache", "--batch-size", "16", cwd=smoke_run)
+    report = json.loads((smoke_run / "run" / "evaluation.json").read_text())
+    assert list(report["metrics"]) == [metric] and report["metrics"][metric] > 0
+    assert f"{report['metrics'][metric]:.4f}" in result.stdout

@@ -1,17 +1,22 @@
 """Resume: BackupAndRestore restores both networks, both optimizers (iterations
-and slots), the noise state and the epoch, for every model class."""
+and slots), the noise state and the epoch, for every model class; `train` and
+`keras-gans train` resume their run folder, in process and after being killed."""
 
 import json
-import os
+import re
+import signal
 import subprocess
-import sys
+import time
 
 import keras
 import numpy as np
 import pytest
 from conftest import tiny_data_for, tiny_model
+from test_cli import KERAS_GANS, TINY, save_npz
 
 import keras_gans as kg
+from keras_gans import cli
+from keras_gans.train import RESUME_FILE, train
 
 STEPS_PER_EPOCH = 4  # tiny_data_for: 64 images in batches of 16
 MODEL_KWARGS = {
@@ -195,47 +200,78 @@ def test_non_finite_losses_stop_training_and_keep_the_last_good_backup(tmp_path)
     assert all(np.isfinite(w).all() for w in canary.start["weights"])
 
 
-RESUME_SCRIPT = """
-import json, sys
-sys.path.insert(0, {tests!r})
-import keras
-from conftest import tiny_data_for, tiny_model
-import keras_gans as kg
-from test_resume import Canary, Crash
-
-model = tiny_model(kg.WGANGP, seed=int(sys.argv[2]), critic_steps=2)
-canary = Canary()
-callbacks = [keras.callbacks.BackupAndRestore({backup!r}), canary]
-if sys.argv[1] == "crash":
-    callbacks.append(Crash(epoch=1, step=3))
-model.fit(tiny_data_for(model), epochs=3, callbacks=callbacks, verbose=0)
-print(json.dumps({{"start_g_iterations": int(canary.start["g_optimizer"][0]),
-                   "start_d_iterations": int(canary.start["d_optimizer"][0]),
-                   "steps": canary.steps, "epochs": canary.epochs,
-                   "final_g_iterations": int(model.g_optimizer.iterations)}}))
-"""
+# === The run folder of `train` / `keras-gans train` ===
 
 
-def test_resume_in_a_fresh_process(tmp_path):
-    script = tmp_path / "train.py"
-    script.write_text(
-        RESUME_SCRIPT.format(tests=os.path.dirname(__file__), backup=str(tmp_path / "backup"))
+def history_epochs(run):
+    return [int(line.split(",")[0]) for line in (run / "history.csv").read_text().splitlines()[1:]]
+
+
+def test_train_resumes_its_run_folder_and_logs_every_epoch_once(tmp_path, capsys):
+    run = tmp_path / "run"
+    data = save_npz(tmp_path / "tiny.npz", n=32)  # 2 steps per epoch
+    kwargs = dict(dataset=data, epochs=4, out=run, batch_size=16, latent_dim=8, grid_every=4)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        train(**kwargs, callbacks=[Crash(epoch=2, step=1)], verbose=0)
+    assert json.loads((run / RESUME_FILE).read_text()) == {"epoch": 2}
+    assert (run / "backup").is_dir() and history_epochs(run) == [0, 1]
+    # As if killed after logging epoch 2 but before backing it up: its row must go.
+    with open(run / "history.csv", "a") as f:
+        f.write((run / "history.csv").read_text().splitlines()[-1].replace("1,", "2,", 1) + "\n")
+
+    canary = Canary()
+    model, history = train(**kwargs, callbacks=[canary], verbose=2)
+    assert "Resuming the interrupted run from" in capsys.readouterr().out
+    assert canary.epochs == [2, 3] and int(canary.start["g_optimizer"][0]) == 2 * 2
+    assert int(model.g_optimizer.iterations) == 4 * 2
+    assert history_epochs(run) == [0, 1, 2, 3] and len(history["g_loss"]) == 4
+    assert not (run / "backup").exists() and not (run / RESUME_FILE).exists()
+
+
+def test_fresh_discards_an_interrupted_run(tmp_path, capsys):
+    run = tmp_path / "run"
+    data = save_npz(tmp_path / "tiny.npz", n=32)
+    kwargs = dict(dataset=data, epochs=2, out=run, batch_size=16, latent_dim=8, verbose=2)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        train(**kwargs, callbacks=[Crash(epoch=1, step=0)])
+    assert (run / "backup").is_dir()
+    canary = Canary()
+    train(**kwargs, fresh=True, callbacks=[canary])
+    assert "Resuming" not in capsys.readouterr().out
+    assert canary.epochs == [0, 1] and int(canary.start["g_optimizer"][0]) == 0
+    assert history_epochs(run) == [0, 1]
+
+
+def test_keras_gans_train_resumes_after_being_killed(tmp_path, monkeypatch, capsys):
+    """A real process killed mid-run; the run resumes from what it left on disk only."""
+    save_npz(tmp_path / "tiny.npz", n=32)  # 2 steps per epoch
+    argv = ["train", "--dataset", "tiny.npz", "--epochs", "12", *TINY, "--grid-every", "12"]
+    metadata = tmp_path / "run" / RESUME_FILE
+    process = subprocess.Popen(
+        [KERAS_GANS, *argv, "--out", "run"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
+    deadline = time.time() + 300
+    while time.time() < deadline and process.poll() is None:
+        if metadata.exists() and json.loads(metadata.read_text())["epoch"] >= 2:
+            break
+        time.sleep(0.02)
+    assert process.poll() is None, "training ended before it could be interrupted"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    done = json.loads(metadata.read_text())["epoch"]
+    assert 2 <= done < 12
 
-    def run(*args):
-        return subprocess.run(
-            [sys.executable, str(script), *args], capture_output=True, text=True, timeout=600
-        )
-
-    crashed = run("crash", "0")
-    assert crashed.returncode != 0 and "simulated crash" in crashed.stderr
-    resumed = run("resume", "123")
-    assert resumed.returncode == 0, resumed.stderr
-    report = json.loads(resumed.stdout.strip().splitlines()[-1])
-    assert report == {
-        "start_g_iterations": STEPS_PER_EPOCH,
-        "start_d_iterations": 2 * STEPS_PER_EPOCH,
-        "steps": 2 * STEPS_PER_EPOCH,
-        "epochs": [1, 2],
-        "final_g_iterations": 3 * STEPS_PER_EPOCH,
-    }
+    monkeypatch.chdir(tmp_path)
+    assert cli.main([*argv, "--out", "run"]) == 0
+    restart = re.search(
+        r"Resuming the interrupted run from \S+ at epoch (\d+)", capsys.readouterr().out
+    )
+    assert restart and int(restart[1]) in (done + 1, done + 2)  # killed between the two writes
+    assert history_epochs(tmp_path / "run") == list(range(12))  # every epoch once
+    assert not (tmp_path / "run" / "backup").exists() and not metadata.exists()
+    model = keras.models.load_model(tmp_path / "run" / "model.keras")
+    # The optimizers went on counting from the backup: 12 epochs of 2 steps in all.
+    assert int(model.g_optimizer.iterations) == int(model.d_optimizer.iterations) == 12 * 2

@@ -1,4 +1,4 @@
-"""The `keras-gans evaluate` command: score a saved model with named metrics.
+"""`keras-gans evaluate`: score a saved model with named metrics.
 
     keras-gans evaluate --model runs/NAME/model.keras --dataset fashion_mnist
 
@@ -6,17 +6,16 @@ prints a table (metric, value, protocol) and writes it as JSON (default:
 `evaluation.json` beside the model).
 """
 
-import argparse
 import json
 import os
 import sys
 import time
 
-from keras_gans.cli import positive_int
+from keras_gans.cli.arguments import add_model_argument, load_model, positive_int
 
 
-def add_evaluate_parser(subparsers):
-    """Registers the `evaluate` sub-command on an argparse `subparsers` object."""
+def add_parser(subparsers):
+    """Registers `evaluate` on an argparse `subparsers` object and returns its parser."""
     parser = subparsers.add_parser(
         "evaluate",
         help="score a saved model: FID, KID, Inception Score, precision/recall, accuracy",
@@ -26,7 +25,7 @@ def add_evaluate_parser(subparsers):
         "e.g. fid_fashion_classifier_10k. Real reference statistics are cached on disk "
         "and reused.",
     )
-    parser.add_argument("--model", required=True, help="path to a saved .keras model")
+    add_model_argument(parser)
     parser.add_argument(
         "--dataset",
         default="fashion_mnist",
@@ -100,19 +99,12 @@ def add_evaluate_parser(subparsers):
         default=0,
         help="seed of the latent vectors and the random real subset (default: 0)",
     )
-    parser.set_defaults(run=run_evaluate)
     return parser
 
 
-def run_evaluate(args):
+def run(args):
     """Runs `keras-gans evaluate` for parsed `args`; returns the exit code."""
-    if not os.path.isfile(args.model):
-        raise SystemExit(f"keras-gans evaluate: no such model file: {args.model}")
-    import keras
-
-    import keras_gans  # noqa: F401  (registers the model classes)
-
-    model = keras.models.load_model(args.model)
+    model = load_model(args)
     try:
         evaluator = _build_evaluator(args, model)
         start = time.perf_counter()
@@ -192,17 +184,3 @@ def format_table(rows):
         if i == 0:
             lines.append(f"{'-' * widths[0]}  {'-' * widths[1]}  {'-' * len(protocol)}")
     return "\n".join(lines)
-
-
-def main(argv=None):
-    """`python -m keras_gans.evaluate --model ...`: the command on its own."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    parser = argparse.ArgumentParser(prog="keras-gans")
-    subparsers = parser.add_subparsers(dest="command", required=True)
-    add_evaluate_parser(subparsers)
-    args = parser.parse_args(["evaluate", *(sys.argv[1:] if argv is None else argv)])
-    return args.run(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

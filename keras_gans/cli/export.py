@@ -1,0 +1,60 @@
+"""`keras-gans export`: a saved model's generator as a SavedModel for TF Serving."""
+
+import os
+
+from keras_gans.cli.arguments import add_model_argument, load_model, positive_int
+
+
+def add_parser(subparsers):
+    """Registers `export` on an argparse `subparsers` object and returns its parser."""
+    parser = subparsers.add_parser(
+        "export",
+        help="export a model's generator as a SavedModel for TF Serving",
+        description="Write the generator of a saved .keras model as a SavedModel in "
+        "TensorFlow Serving's layout, BASE_DIR/NAME/VERSION/, and print how to serve it.",
+    )
+    add_model_argument(parser)
+    parser.add_argument("--name", required=True, help="served model name, e.g. fashion_dcgan")
+    parser.add_argument(
+        "--base-dir",
+        default="saved_models",
+        help="folder holding served models (default: saved_models)",
+    )
+    parser.add_argument(
+        "--version",
+        type=positive_int,
+        default=None,
+        help="version number (default: one more than the highest present)",
+    )
+    return parser
+
+
+def run(args):
+    """Runs `keras-gans export` for parsed `args`; returns the exit code."""
+    from keras_gans.export import export_generator, next_version_path
+
+    model = load_model(args)
+    if args.version is None:
+        path = next_version_path(args.base_dir, args.name)
+    else:
+        path = os.path.join(args.base_dir, args.name, str(args.version))
+    export_generator(model, path)
+    base = os.path.abspath(os.path.join(args.base_dir, args.name))
+    inputs = '"z": [[...latent_dim floats...]]'
+    uint8_inputs = '"batch_size": 4, "seed": 0'
+    if getattr(model, "num_classes", None) is not None:
+        inputs += ', "labels": [0]'
+        uint8_inputs = '"labels": [0, 1, 2, 3], "seed": 0'
+    print(f"""Exported the generator of {args.model} to {path}
+
+Serve it with TensorFlow Serving (REST on port 8501):
+  docker run -p 8501:8501 -v {base}:/models/{args.name} -e MODEL_NAME={args.name} tensorflow/serving
+or: tensorflow_model_server --rest_api_port=8501 --model_name={args.name} --model_base_path={base}
+
+Request images in [-1, 1] (signature serving_default, latent_dim={model.latent_dim}):
+  curl -d '{{"inputs": {{{inputs}}}}}' localhost:8501/v1/models/{args.name}:predict
+Request uint8 images in [0, 255] (signature generate_uint8):
+  curl -d '{{"signature_name": "generate_uint8", "inputs": {{{uint8_inputs}}}}}' \\
+    localhost:8501/v1/models/{args.name}:predict
+Inspect both signatures: saved_model_cli show --all --dir {path}""")
+    return 0
