@@ -64,8 +64,12 @@ def test_generate_checks_labels_and_is_deterministic(cgan):
     assert images.shape == (3, 16, 16, 1)
     np.testing.assert_array_equal(images, cgan.generate(labels=[0, 1, 2], seed=0))
     assert not np.allclose(images, cgan.generate(labels=[0, 1, 2], seed=1))
-    for bad in ([3], [-1], [0.5]):
-        with pytest.raises(ValueError, match="Received"):
+    for bad, message in (
+        ([3], r"Labels must be in \[0, 3\). Received: labels in \[3, 3\]"),
+        ([-1], r"Labels must be in \[0, 3\). Received: labels in \[-1, -1\]"),
+        ([0.5], r"Labels must be integers in \[0, 3\). Received: labels of dtype float64"),
+    ):
+        with pytest.raises(ValueError, match=message):
             cgan.generate(labels=bad)
 
 

@@ -50,15 +50,14 @@ def test_save_and_load_round_trip(tmp_path):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
 
 
-def test_jit_compiled_model_round_trips(tmp_path):
-    # The compile config keeps jit_compile=True; XLA itself: test_xla.py.
-    gan = tiny_gan(jit_compile=True)
-    gan.fit(tiny_dataset(n=16), epochs=1, verbose=0)
+def test_compile_options_round_trip(tmp_path):
+    # Only the configuration: op determinism (conftest.py) turns XLA off in this
+    # process, so training a loaded jit-compiled model under XLA is in test_xla.py.
+    gan = tiny_gan(jit_compile=True, steps_per_execution=2)
     gan.save(tmp_path / "jit.keras")
     loaded = keras.models.load_model(tmp_path / "jit.keras")
-    assert loaded.get_compile_config()["jit_compile"] is True
-    loaded.fit(tiny_dataset(n=16), epochs=1, verbose=0)
-    assert int(loaded.d_optimizer.iterations) == 2
+    config = loaded.get_compile_config()
+    assert (config["jit_compile"], config["steps_per_execution"]) == (True, 2)
 
 
 @pytest.mark.parametrize("model_class", [kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
@@ -101,12 +100,3 @@ def test_every_model_class_round_trips_with_optimizer_state(model_class, tmp_pat
     model.fit(tiny_data_for(model), epochs=1, verbose=0)
     for a, b in zip(weights_of(model), weights_of(loaded), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
-
-
-@pytest.mark.parametrize("model_class", [kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
-def test_every_model_class_trains_with_jit_compile(model_class):
-    # Under op determinism Keras falls back from XLA; XLA itself: test_xla.py.
-    kwargs = {} if model_class is kg.ConditionalGAN else {"critic_steps": 2}
-    model = tiny_model(model_class, compile_kwargs={"jit_compile": True}, **kwargs)
-    history = model.fit(tiny_data_for(model, n=32), epochs=1, verbose=0).history
-    assert np.isfinite(history["d_loss"]).all() and int(model.g_optimizer.iterations) == 2

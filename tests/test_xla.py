@@ -2,7 +2,8 @@
 
 The other tests run with op determinism on (conftest.py), and then Keras quietly
 falls back to jit_compile=False. Here a fresh process keeps XLA on, and the test
-checks that Keras kept it (model.jit_compile stays True) and that training runs.
+checks that Keras kept it (model.jit_compile stays True), that training runs, and that
+a saved jit-compiled model loads jit-compiled and trains on.
 """
 
 import json
@@ -40,19 +41,29 @@ for name, model in models.items():
     model.compile(jit_compile=True)
     data = (images, labels) if name == "ConditionalGAN" else images
     dataset = tf.data.Dataset.from_tensor_slices(data).batch(16, drop_remainder=True)
-    history = model.fit(dataset, epochs=2, verbose=0).history
+    history = model.fit(dataset, epochs=2, verbose=0).history  # 2 steps an epoch
     report[name] = {
         "jit_compile": model.jit_compile,
         "finite": bool(all(np.isfinite(v).all() for v in history.values())),
         "g_iterations": int(model.g_optimizer.iterations),
     }
+# A saved jit-compiled model comes back jit-compiled and keeps training under XLA.
+path = os.path.join(sys.argv[1], "jit.keras")
+models["GAN"].save(path)
+loaded = keras.models.load_model(path)
+history = loaded.fit(tf.data.Dataset.from_tensor_slices(images).batch(16), verbose=0).history
+report["loaded GAN"] = {
+    "jit_compile": loaded.jit_compile,
+    "finite": bool(all(np.isfinite(v).all() for v in history.values())),
+    "g_iterations": int(loaded.g_optimizer.iterations),
+}
 print(json.dumps(report))
 """
 
 
-def test_every_model_class_trains_under_xla():
+def test_every_model_class_trains_under_xla(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
+        [sys.executable, "-c", SCRIPT, str(tmp_path)],
         capture_output=True,
         text=True,
         timeout=900,
@@ -62,5 +73,7 @@ def test_every_model_class_trains_under_xla():
     assert "doesn't support `jit_compile=True`" not in result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report.pop("determinism") is False
+    # 4 steps before saving, 2 more after loading.
+    assert report.pop("loaded GAN") == {"jit_compile": True, "finite": True, "g_iterations": 6}
     for name, outcome in report.items():
         assert outcome == {"jit_compile": True, "finite": True, "g_iterations": 4}, name
