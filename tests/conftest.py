@@ -91,3 +91,25 @@ def tiny_model(model_class, seed=0, compile_kwargs=None, **model_kwargs):
 def tiny_data_for(model, n=64, batch_size=16):
     labels = tiny_labels(n) if isinstance(model, kg.ConditionalGAN) else None
     return tiny_dataset(n, batch_size, labels)
+
+
+_TRAINED = {}
+
+
+@pytest.fixture(scope="session")
+def trained():
+    """`trained(model_class)`: a tiny model of that class after one epoch, built once.
+
+    Shared by every test of the session: read it (generate, save, export,
+    evaluate), never train or change it. WGAN / WGANGP use `critic_steps=2`.
+    """
+
+    def get(model_class):
+        if model_class not in _TRAINED:
+            kwargs = {"critic_steps": 2} if issubclass(model_class, kg.WGAN) else {}
+            model = tiny_model(model_class, **kwargs)
+            model.fit(tiny_data_for(model), epochs=1, verbose=0)
+            _TRAINED[model_class] = model
+        return _TRAINED[model_class]
+
+    return get
