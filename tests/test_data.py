@@ -8,6 +8,7 @@ import keras_gans as kg
 from keras_gans.data import builtin_datasets
 
 
+@pytest.mark.fashion_mnist
 def test_fashion_mnist_loads_offline_in_range_with_labels():
     ds = kg.data.load("fashion_mnist", split="test", batch_size=100, with_labels=True, seed=0)
     images, labels = next(iter(ds))
@@ -18,6 +19,7 @@ def test_fashion_mnist_loads_offline_in_range_with_labels():
     assert sum(1 for _ in ds) == 100  # 10,000 test images, whole batches
 
 
+@pytest.mark.fashion_mnist
 def test_shuffling_is_seeded_and_reshuffles_each_epoch():
     ds = kg.data.load("fashion_mnist", split="test", batch_size=50, seed=1)
     first_epoch = next(iter(ds)).numpy()
@@ -38,6 +40,7 @@ def test_missing_data_error_says_where_it_looked_and_how_to_get_it(monkeypatch, 
     assert "apt-get install -y dataset-fashion-mnist" in message
 
 
+@pytest.mark.fashion_mnist
 def test_keras_cache_is_tried_before_the_debian_package(monkeypatch, tmp_path):
     cache = tmp_path / "datasets" / "fashion-mnist"
     cache.mkdir(parents=True)
