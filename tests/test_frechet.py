@@ -90,6 +90,13 @@ def test_a_failed_square_root_is_retried_with_an_offset(monkeypatch):
     assert got == pytest.approx(expected, rel=1e-9)
 
 
+def test_a_square_root_that_fails_even_with_the_offset_raises(monkeypatch):
+    monkeypatch.setattr(frechet_module.linalg, "sqrtm", lambda m: np.full_like(m, np.nan))
+    with pytest.warns(UserWarning, match="singular"):
+        with pytest.raises(ValueError, match="even with eps=0.01 added to the diagonals"):
+            frechet_distance([0.0, 0.0], np.eye(2), [1.0, 0.0], np.eye(2), eps=0.01)
+
+
 def test_tiny_imaginary_parts_are_dropped_and_large_ones_rejected(monkeypatch):
     real_sqrtm = frechet_module.linalg.sqrtm
     mu1, sigma1 = random_gaussian(np.random.default_rng(9), 8)
@@ -115,9 +122,12 @@ def test_float32_inputs_are_computed_in_float64():
 @pytest.mark.parametrize(
     "args, message",
     [
-        (([0.0, 0.0], np.eye(2), [0.0], np.eye(1)), "same length"),
-        (([0.0, 0.0], np.eye(3), [0.0, 0.0], np.eye(2)), r"\(2, 2\) matrices"),
-        (([np.nan, 0.0], np.eye(2), [0.0, 0.0], np.eye(2)), "NaN"),
+        (([0.0, 0.0], np.eye(2), [0.0], np.eye(1)), r"same length. Received: mu1.shape=\(2,\)"),
+        (
+            ([0.0, 0.0], np.eye(3), [0.0, 0.0], np.eye(2)),
+            r"\(2, 2\) matrices.*sigma1.shape=\(3, 3\)",
+        ),
+        (([np.nan, 0.0], np.eye(2), [0.0, 0.0], np.eye(2)), "`mu1` contains NaN.*Received: mu1="),
     ],
 )
 def test_bad_inputs_raise_clear_errors(args, message):
@@ -144,7 +154,11 @@ def test_running_statistics_match_numpy_for_any_batching():
 
 def test_statistics_need_enough_features():
     stats = FeatureStatistics().update(np.ones((1, 3)))
-    with pytest.raises(ValueError, match="at least 2"):
+    with pytest.raises(ValueError, match=r"at least 2 feature vector\(s\). Received: 1."):
         _ = stats.covariance
-    with pytest.raises(ValueError, match="dimension 3"):
+    with pytest.raises(ValueError, match=r"dimension 3. Received: shape \(2, 4\)"):
         stats.update(np.ones((2, 4)))
+    with pytest.raises(ValueError, match=r"at least 1 feature vector\(s\). Received: 0."):
+        _ = FeatureStatistics(dim=3).mean
+    with pytest.raises(ValueError, match=r"shape \(n, d\). Received: shape \(3,\)"):
+        FeatureStatistics().update(np.ones(3))
