@@ -4,27 +4,31 @@ Adding a metric is one new file in `keras_gans/metrics/`: the metric's maths
 as a public function, and a small function decorated with `register_metric`
 that computes it from one evaluation pass (`MetricInputs`). Everything that
 lists metrics reads this registry: protocol names (`get_protocol`),
-`Evaluator`, `default_protocols`, `PROTOCOLS`, the FID/KID callbacks and the
-`keras-gans evaluate` help (`describe_metrics`). The built-in metric files are
-found when the registry is first read, so none of those places needs an edit.
+`Evaluator`, `default_protocols`, `PROTOCOLS`, the metric callbacks
+(`GenerativeMetricCallback`, `FIDCallback`, `KIDCallback`), and help texts
+through `describe_metrics`. The metric files of the package are found when
+the registry is first read, so none of those places needs an edit.
 
-Example (the whole of a file `keras_gans/metrics/mean_logit.py`):
+Example (the whole of a file `keras_gans/metrics/confidence.py`):
 
 ```python
+from scipy.special import softmax
+
 from keras_gans.metrics.registry import register_metric
 
+
 @register_metric(
-    "mean_logit",
-    title="mean logit",
+    "confidence",
+    title="mean top-class probability",
     lower_is_better=False,
     needs=("logits",),
-    compares="of the {extractor} class head over {num_images} generated images",
+    compares="from the {extractor} class head: {num_images} generated images",
 )
-def _mean_logit(inputs):
-    return float(inputs.generated.logits.mean())
+def _confidence(inputs):
+    return softmax(inputs.generated.logits, axis=1).max(axis=1).mean()
 ```
 
-after which `Evaluator(["mean_logit_fashion_classifier_2k"])` computes it.
+after which `Evaluator(["confidence_fashion_classifier_2k"])` computes it.
 """
 
 import collections
