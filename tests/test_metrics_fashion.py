@@ -26,7 +26,7 @@ from keras_gans.metrics import (
     shipped_classifier_path,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.fashion_mnist]
 
 
 @pytest.fixture(scope="module")
