@@ -1,11 +1,33 @@
 """keras-gans: generative adversarial networks for Keras 3, trained with `model.fit`.
 
 Public API (anything not listed here is private):
+
+Models (`keras.Model` subclasses; importing the package registers them for
+`keras.models.load_model`):
+    `GAN`, `ConditionalGAN`, `WGAN`, `WGANGP`.
+Training and serving:
+    `train(...)`, the training recipe of `keras-gans train` (resume, history,
+    grids, loss curves); `export_generator(model, path)`, a SavedModel for
+    TF Serving.
+Submodules:
+    `networks`: `dcgan_generator`, `dcgan_discriminator`, `mlp_generator`,
+        `mlp_discriminator`.
+    `losses`: the adversarial losses (`minimax`, `non_saturating`,
+        `least_squares`, `hinge`, `wasserstein`) as `AdversarialLoss`
+        objects, and `get(name, label_smoothing)`.
+    `data`: `load(name, ...)` -> `tf.data.Dataset` of images in [-1, 1],
+        `scale_images`.
+    `callbacks`: `ImageGrid`, `FIDCallback`, `KIDCallback`,
+        `TerminateOnNonFiniteLoss`.
+    `metrics`: `frechet_distance`, feature extractors and the named metrics
+        (FID, KID, IS, precision/recall, conditional accuracy) and `Evaluator`.
+    `images`: `to_uint8`, `make_grid`, `save_grid`, `save_gif`.
 """
 
 from keras_gans import callbacks, data, images, losses, metrics, networks
 from keras_gans.export import export_generator
 from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
+from keras_gans.train import train  # the function; the module stays keras_gans.train
 
 __version__ = "0.1.0"
 
@@ -15,6 +37,7 @@ __all__ = [
     "WGAN",
     "WGANGP",
     "export_generator",
+    "train",
     "callbacks",
     "data",
     "images",
