@@ -73,8 +73,8 @@ def test_generate_checks_labels_and_is_deterministic(cgan):
             cgan.generate(labels=bad)
 
 
-def test_the_label_reaches_both_networks(cgan):
-    cgan.fit(tiny_dataset(labels=tiny_labels()), epochs=1, verbose=0)
+def test_the_label_reaches_both_networks(trained):
+    cgan = trained(kg.ConditionalGAN)
     # Same z, different labels -> different images: the generator uses the label.
     z = np.repeat(np.random.default_rng(0).standard_normal((1, LATENT_DIM)), 3, 0).astype("float32")
     images = cgan.generate_from_latent(z, labels=np.array([0, 1, 2], "int32"))
