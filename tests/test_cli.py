@@ -182,8 +182,7 @@ HELP = {
         "--model": "path to a saved .keras model",
         "--dataset": "fashion_mnist (default, offline)",
         "--split": "(default: train)",
-        "--metrics": "Default: fid, kid, is, precision and recall (and accuracy for "
-        "conditional models)",
+        "--metrics": "fid (FID, lower is better); kid (KID, lower is better)",
         "--extractor": "Default: fashion_classifier for fashion_mnist, else inception",
         "--num-images": "(default: 10000)",
         "--classifier": "python -m keras_gans.metrics.train_classifier",

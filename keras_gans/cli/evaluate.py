@@ -16,6 +16,8 @@ from keras_gans.cli.arguments import add_model_argument, load_model, positive_in
 
 def add_parser(subparsers):
     """Registers `evaluate` on an argparse `subparsers` object and returns its parser."""
+    from keras_gans.metrics import describe_metrics  # the registry lists the metrics
+
     parser = subparsers.add_parser(
         "evaluate",
         help="score a saved model: FID, KID, Inception Score, precision/recall, accuracy",
@@ -41,9 +43,8 @@ def add_parser(subparsers):
         default=None,
         metavar="NAME",
         help="metric names, e.g. fid_fashion_classifier_10k kid_inception_2k "
-        "(metrics: fid, kid, is, precision, recall, accuracy). Default: fid, "
-        "kid, is, precision and recall (and accuracy for conditional models) "
-        "with --extractor and --num-images",
+        f"(metrics: {describe_metrics()}). Default: every registered metric "
+        "(accuracy only for conditional models) with --extractor and --num-images",
     )
     parser.add_argument(
         "--extractor",
