@@ -87,9 +87,7 @@ def test_wgan_clipping_keeps_critic_weights_in_range():
 @pytest.mark.parametrize("model_class", [kg.WGAN, kg.WGANGP])
 @pytest.mark.parametrize("critic_steps", [1, 3])
 def test_critic_optimizer_advances_critic_steps_times_per_generator_step(model_class, critic_steps):
-    model = tiny_model(
-        model_class, critic_steps=critic_steps, compile_kwargs={"run_eagerly": True}
-    )
+    model = tiny_model(model_class, critic_steps=critic_steps, compile_kwargs={"run_eagerly": True})
     history = model.fit(tiny_data_for(model, n=48, batch_size=12), epochs=1, verbose=0).history
     assert int(model.g_optimizer.iterations) == 4
     assert int(model.d_optimizer.iterations) == 4 * critic_steps
