@@ -2,5 +2,6 @@
 
 from keras_gans.data.load import load
 from keras_gans.data.scaling import scale_images
+from keras_gans.data.toy_mixture import toy_mixture
 
-__all__ = ["load", "scale_images"]
+__all__ = ["load", "scale_images", "toy_mixture"]

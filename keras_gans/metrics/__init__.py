@@ -22,6 +22,7 @@ from keras_gans.metrics.frechet import frechet_distance
 from keras_gans.metrics.inception_features import InceptionFeatures
 from keras_gans.metrics.inception_score import inception_score
 from keras_gans.metrics.kid import kid
+from keras_gans.metrics.mode_coverage import mode_coverage
 from keras_gans.metrics.precision_recall import precision_recall
 from keras_gans.metrics.protocols import (
     PROTOCOLS,
@@ -64,6 +65,7 @@ __all__ = [
     "get_protocol",
     "inception_score",
     "kid",
+    "mode_coverage",
     "precision_recall",
     "reference_features",
     "register_metric",
