@@ -1,0 +1,7 @@
+"""GAN-specific layers: minibatch discrimination, minibatch std-dev, virtual batch norm."""
+
+from keras_gans.layers.minibatch_discrimination import MinibatchDiscrimination
+from keras_gans.layers.minibatch_std_dev import MinibatchStdDev
+from keras_gans.layers.virtual_batch_normalization import VirtualBatchNormalization
+
+__all__ = ["MinibatchDiscrimination", "MinibatchStdDev", "VirtualBatchNormalization"]
