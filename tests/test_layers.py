@@ -241,3 +241,8 @@ def test_save_and_load_keep_outputs_and_reference_statistics(tmp_path):
         np.testing.assert_array_equal(weight, restored)
     x = normal(8, 4)
     np.testing.assert_allclose(loaded(x, training=True), model(x, training=True), rtol=1e-6)
+    # A resumed model keeps its reference: new training batches do not replace it.
+    loaded(normal(8, 4) + 3.0, training=True)
+    np.testing.assert_array_equal(
+        loaded.get_layer("vbn").reference_mean, model.get_layer("vbn").reference_mean
+    )
