@@ -16,15 +16,18 @@ Submodules:
         `least_squares`, `hinge`, `wasserstein`) as `AdversarialLoss`
         objects, and `get(name, label_smoothing)`.
     `data`: `load(name, ...)` -> `tf.data.Dataset` of images in [-1, 1],
-        `scale_images`.
+        `scale_images`, `toy_mixture` (2-D Gaussian mixtures).
     `callbacks`: `ImageGrid`, `FIDCallback`, `KIDCallback`,
         `TerminateOnNonFiniteLoss`.
     `metrics`: `frechet_distance`, feature extractors and the named metrics
-        (FID, KID, IS, precision/recall, conditional accuracy) and `Evaluator`.
+        (FID, KID, IS, precision/recall, conditional accuracy) and `Evaluator`,
+        `mode_coverage` for the toy mixtures.
     `images`: `to_uint8`, `make_grid`, `save_grid`, `save_gif`.
+    `layers`: `MinibatchDiscrimination`, `MinibatchStdDev`,
+        `VirtualBatchNormalization`.
 """
 
-from keras_gans import callbacks, data, images, losses, metrics, networks
+from keras_gans import callbacks, data, images, layers, losses, metrics, networks
 from keras_gans.export import export_generator
 from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
 from keras_gans.train import train  # the function; the module stays keras_gans.train
@@ -41,6 +44,7 @@ __all__ = [
     "callbacks",
     "data",
     "images",
+    "layers",
     "losses",
     "metrics",
     "networks",
