@@ -5,6 +5,8 @@ import os
 import keras
 import tensorflow as tf
 
+from keras_gans.latent import latent_normal
+
 SERVING_SIGNATURE = "serving_default"
 UINT8_SIGNATURE = "generate_uint8"
 
@@ -22,7 +24,9 @@ def export_generator(model, path):
     - `generate_uint8`: inputs `batch_size` int32 scalar and `seed` int32
       scalar (a `ConditionalGAN` takes `labels` int32 `[None]` and `seed`, one
       image per label); output `images` uint8 `[batch, H, W, C]` in [0, 255],
-      ready to save as PNG. The same seed gives the same images.
+      ready to save as PNG. The same seed gives the same images, and the
+      same images as `model.generate(..., seed=seed)` (one noise path,
+      `keras_gans.latent`).
 
     Args:
         model: a trained `GAN` (or any subclass).
@@ -55,9 +59,7 @@ def export_generator(model, path):
     seed_spec = tf.TensorSpec([], tf.int32, name="seed")
 
     def latent(batch_size, seed):
-        return tf.random.stateless_normal(
-            tf.stack([batch_size, latent_dim]), seed=tf.stack([seed, 0])
-        )
+        return latent_normal(batch_size, latent_dim, seed)  # as `model.generate(seed=...)`
 
     archive = keras.export.ExportArchive()
     # No archive.track(generator): the endpoints track the variables they use, and

@@ -15,11 +15,17 @@ gradients the optimizer sums across replicas equal the single-device ones.
 | `wasserstein`    | D(G(z)) - D(x)                             | -D(G(z))              |
 
 Here D(x) = sigmoid(logit) for the first two and the raw output otherwise.
+Each loss also names what is worth logging about D's outputs
+(`discriminator_logs`): `d_real` / `d_fake`, D's mean probabilities, for the
+two losses whose outputs are logits of a probability; the critic's estimate
+`wasserstein` = E[f(x)] - E[f(G(z))]; and the mean raw outputs `real_score` /
+`fake_score` for the others.
 One-sided label smoothing (Salimans et al. 2016) replaces the real target 1 by
 `1 - label_smoothing` and leaves the fake target at 0; it applies to the losses
 that have targets (`minimax`, `non_saturating`, `least_squares`).
 """
 
+import keras
 import tensorflow as tf
 from keras import ops
 
@@ -92,6 +98,23 @@ class AdversarialLoss:
     def generator_loss(self, fake_logits):
         raise NotImplementedError
 
+    def discriminator_logs(self, real_logits, fake_logits):
+        """What D's outputs say, as `{name: global-batch mean}` for the step's logs.
+
+        Defaults to the mean raw outputs, `real_score` and `fake_score`.
+        """
+        return {
+            "real_score": global_batch_mean(real_logits),
+            "fake_score": global_batch_mean(fake_logits),
+        }
+
+    def get_config(self):
+        return {"label_smoothing": self.label_smoothing}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
     def __repr__(self):
         return f"{type(self).__name__}(label_smoothing={self.label_smoothing})"
 
@@ -117,6 +140,13 @@ class Minimax(AdversarialLoss):
     def generator_loss(self, fake_logits):
         # log(1 - sigmoid(l)) == -softplus(l)
         return global_batch_mean(-ops.softplus(fake_logits))
+
+    def discriminator_logs(self, real_logits, fake_logits):
+        """`d_real` / `d_fake`: D's mean probability of "real" for each batch."""
+        return {
+            "d_real": global_batch_mean(ops.sigmoid(real_logits)),
+            "d_fake": global_batch_mean(ops.sigmoid(fake_logits)),
+        }
 
 
 class NonSaturating(Minimax):
@@ -193,6 +223,10 @@ class Wasserstein(AdversarialLoss):
     def generator_loss(self, fake_logits):
         return global_batch_mean(-fake_logits)
 
+    def discriminator_logs(self, real_logits, fake_logits):
+        """`wasserstein`: the critic's estimate E[f(x)] - E[f(G(z))]."""
+        return {"wasserstein": -self.discriminator_loss(real_logits, fake_logits)}
+
 
 ALL_LOSSES = {cls.name: cls for cls in (Minimax, NonSaturating, LeastSquares, Hinge, Wasserstein)}
 
@@ -202,14 +236,35 @@ def get(identifier, label_smoothing=0.0):
 
     Args:
         identifier: one of `"minimax"`, `"non_saturating"`, `"least_squares"`,
-            `"hinge"`, `"wasserstein"`, or an `AdversarialLoss` instance.
+            `"hinge"`, `"wasserstein"`, an `AdversarialLoss` instance, or the
+            config `serialize` made of a custom one.
         label_smoothing: one-sided label smoothing for a loss given by name.
     """
     if isinstance(identifier, AdversarialLoss):
         return identifier
+    if isinstance(identifier, dict):  # a custom loss saved by `serialize`
+        return keras.saving.deserialize_keras_object(identifier)
     if identifier not in ALL_LOSSES:
         raise ValueError(
             f"Unknown adversarial loss. Expected one of {sorted(ALL_LOSSES)}. "
             f"Received: loss={identifier!r}"
         )
     return ALL_LOSSES[identifier](label_smoothing=label_smoothing)
+
+
+def serialize(loss):
+    """A built-in loss by name; a custom `AdversarialLoss` as a Keras config.
+
+    A custom loss must be registered with
+    `@keras.saving.register_keras_serializable()` so that `load_model` finds
+    its class (in safe mode); its constructor arguments come from `get_config`.
+    """
+    if ALL_LOSSES.get(loss.name) is type(loss):
+        return loss.name
+    if keras.saving.get_registered_object(keras.saving.get_registered_name(type(loss))) is None:
+        raise ValueError(
+            "A custom AdversarialLoss must be registered to be saved with the model. "
+            f"Received: loss={loss!r}, whose class {type(loss).__name__} is not registered. "
+            "Decorate it with @keras.saving.register_keras_serializable()."
+        )
+    return keras.saving.serialize_keras_object(loss)

@@ -88,7 +88,7 @@ def test_conditional_gan_generates_the_class_it_is_asked_for():
     labels = np.repeat(np.arange(10), 100)
 
     def accuracy(model):
-        logits = classifier.predict(model.generate(labels, seed=0), verbose=0)
+        logits = classifier.predict(model.generate(labels=labels, seed=0), verbose=0)
         return float(np.mean(np.argmax(logits, -1) == labels))
 
     keras.utils.set_random_seed(0)

@@ -54,7 +54,7 @@ def run(args):
             per_class = max(args.num_images // num_classes, 1)
             labels = [c for c in range(num_classes) for _ in range(per_class)]
             rows = num_classes
-        images = model.generate(labels, seed=args.seed)
+        images = model.generate(labels=labels, seed=args.seed)
     save_grid(images, args.out, rows=rows, scale=args.scale)
     print(f"Wrote {len(images)} images to {args.out}")
     return 0

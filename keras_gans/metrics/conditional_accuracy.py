@@ -24,7 +24,7 @@ def conditional_accuracy(logits, labels):
 
     ```python
     labels = np.arange(10_000) % 10
-    _, logits = kg.metrics.fashion_classifier()(cgan.generate(labels, seed=0))
+    _, logits = kg.metrics.fashion_classifier()(cgan.generate(labels=labels, seed=0))
     conditional_accuracy(logits, labels)
     ```
 

@@ -4,7 +4,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans.latent import latent_vectors
 from keras_gans.models.gan import GAN
 
 
@@ -113,18 +112,22 @@ class ConditionalGAN(GAN):
 
     # === Sampling ===
 
-    def generate(self, labels, seed=None, batch_size=256):
-        """Generates one image per label, in [-1, 1], as a float32 numpy array.
-
-        Args:
-            labels: int class labels in [0, num_classes), a list or 1-D array.
-            seed: int or None; the same seed gives the same images.
-                Defaults to `None`.
-            batch_size: images per generator call. Defaults to `256`.
-        """
+    def labels_to_generate(self, num_images, labels):
+        """`labels` checked, or `num_images` labels cycling through the classes."""
+        if labels is None:
+            if not isinstance(num_images, (int, np.integer)) or num_images < 1:
+                raise ValueError(
+                    "Give `labels` (one image each) or a positive int `num_images` "
+                    f"(classes in turn). Received: num_images={num_images!r}, labels=None"
+                )
+            return np.arange(num_images, dtype="int32") % self.num_classes
         labels = np.asarray(labels).reshape(-1)
         if labels.size == 0:
             raise ValueError("`labels` must name at least one class. Received: labels=[]")
+        if num_images is not None and num_images != labels.size:
+            raise ValueError(
+                "`num_images` must match the number of labels (or be left out). "
+                f"Received: num_images={num_images!r} and {labels.size} labels"
+            )
         self.check_labels(labels)
-        z = latent_vectors(len(labels), self.latent_dim, seed)
-        return self.generate_from_latent(z, labels.astype("int32"), batch_size=batch_size)
+        return labels.astype("int32")

@@ -33,10 +33,30 @@ class GAN(keras.Model):
     the whole global batch and keeps its own slice, and losses are averaged
     over the global batch, so multi-device training matches one device.
 
-    Logged metrics: `d_loss`, `g_loss`, and `d_real` / `d_fake`, the mean
-    probability D assigns to real and generated images. At the equilibrium
-    D*(x) = p_data / (p_data + p_g) = 1/2, so both drifting towards 0.5 is the
-    sign of a balanced game; `d_real` -> 1 with `d_fake` -> 0 means D is winning.
+    **The step and its hooks.** `train_step` reads straight down; each part is
+    a method a subclass or a trick overrides, never a copy of the step:
+
+    ```
+    unpack_batch -> deal_batch (one part of the batch per D step)
+      for each part: train_discriminator (discriminator_loss) -> after_discriminator_step
+      train_generator (generator_loss) -> after_generator_step
+    -> update_trackers (one Mean per name the step returned)
+    ```
+
+    Every value the hooks return is logged under its own name: a tracker is
+    made the first time a name appears. Every loss term, and every logged
+    value, is a mean over the global batch made with
+    `keras_gans.losses.global_batch_mean` (the one replica-scaling helper).
+
+    Logged metrics: `d_loss`, `g_loss`, and what the loss says about D's
+    outputs (`AdversarialLoss.discriminator_logs`). For the default loss:
+    `d_real` / `d_fake`, the mean probability D assigns to real and generated
+    images. At the equilibrium D*(x) = p_data / (p_data + p_g) = 1/2, so both
+    drifting towards 0.5 is the sign of a balanced game; `d_real` -> 1 with
+    `d_fake` -> 0 means D is winning. With `fit(validation_data=...)` or
+    `evaluate`, `test_step` logs D's loss and outputs on held-out real images
+    against fresh fakes (`val_d_loss`, `val_d_real`, ...): a validation
+    `d_real` well below the training one is D overfitting the training set.
 
     Args:
         generator: `keras.Model` mapping `(batch, latent_dim)` latent vectors
@@ -63,7 +83,6 @@ class GAN(keras.Model):
         Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
     """
 
-    tracker_names = ("d_loss", "g_loss", "d_real", "d_fake")
     default_loss = "non_saturating"
     # Inputs each network takes: z (images) alone, or with labels when conditional.
     network_inputs = 1
@@ -82,7 +101,10 @@ class GAN(keras.Model):
         self.seed_generator = keras.random.SeedGenerator(seed, name="noise")
 
         # === Trackers ===
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.tracker_names}
+        # One `Mean` per name the step returns, made on first sight (see
+        # `update_trackers`). They hold per-epoch averages only: kept out of
+        # Keras' tracking, they are neither saved nor restored.
+        self._trackers = _Trackers()
 
         # The networks are built functional models: nothing is left to build,
         # and Keras must not try to build this model by calling it on images.
@@ -207,10 +229,19 @@ class GAN(keras.Model):
         return {
             "d_optimizer": keras.optimizers.serialize(self.d_optimizer),
             "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
-            "loss": self.adversarial_loss.name,
+            "loss": losses_module.serialize(self.adversarial_loss),
             "label_smoothing": self.adversarial_loss.label_smoothing,
             **self._compile_kwargs,
         }
+
+    def save(self, filepath, *args, **kwargs):
+        """Saves the model (see `keras.Model.save`), checking first that it can be.
+
+        A custom loss that cannot be saved raises before the file is opened,
+        so an earlier good file at `filepath` is left as it was.
+        """
+        self.get_compile_config()
+        return super().save(filepath, *args, **kwargs)
 
     def compile_from_config(self, config):
         config = dict(config)
@@ -294,13 +325,53 @@ class GAN(keras.Model):
 
     # === Training ===
 
-    def discriminator_loss(self, real_logits, fake_logits, real_images, fake_images, labels):
-        """The discriminator's loss and any extra values to log, as `(loss, logs)`.
+    def deal_batch(self, images, labels):
+        """The parts of a batch that the discriminator steps train on, one per step.
 
-        Subclasses add regularisers here (see `WGANGP`).
+        `GAN` takes one discriminator step on the whole batch; `WGAN` deals
+        the batch into `critic_steps` parts. The generator step uses the
+        first part's size, labels and real images.
+        """
+        return [(images, labels)]
+
+    def discriminator_loss(self, real_logits, fake_logits, real_images, fake_images, labels):
+        """The discriminator's loss and extra values to log, as `(loss, logs)`.
+
+        Subclasses and tricks add penalties here (see `WGANGP`); every term,
+        and every logged value, is a global-batch mean (`global_batch_mean`).
         """
         loss = self.adversarial_loss.discriminator_loss(real_logits, fake_logits)
         return loss, {}
+
+    def generator_loss(self, fake_logits, fake_images, real_images, labels):
+        """The generator's loss and extra values to log, as `(loss, logs)`.
+
+        Sees the real batch and its labels too, for terms that compare fakes
+        with real images (feature matching). Same conventions as
+        `discriminator_loss`.
+        """
+        return self.adversarial_loss.generator_loss(fake_logits), {}
+
+    def after_discriminator_step(self):
+        """Runs after every discriminator update; returns values to log (a dict).
+
+        `WGAN` clips the critic's weights here.
+        """
+        return {}
+
+    def after_generator_step(self):
+        """Runs after every generator update; returns values to log (a dict)."""
+        return {}
+
+    def discriminate(self, real_images, fake_images, labels, training=True):
+        """D's logits for the real and the fake batch (each batch in its own call)."""
+        real_logits = self.discriminator(
+            self.discriminator_inputs(real_images, labels), training=training
+        )
+        fake_logits = self.discriminator(
+            self.discriminator_inputs(fake_images, labels), training=training
+        )
+        return real_logits, fake_logits
 
     def train_discriminator(self, real_images, labels=None):
         """One discriminator update on `real_images` and as many fresh fakes."""
@@ -308,12 +379,7 @@ class GAN(keras.Model):
         z = self.sample_latent(batch_size)
         fake_images = self.generator(self.generator_inputs(z, labels), training=True)
         with tf.GradientTape() as tape:
-            real_logits = self.discriminator(
-                self.discriminator_inputs(real_images, labels), training=True
-            )
-            fake_logits = self.discriminator(
-                self.discriminator_inputs(fake_images, labels), training=True
-            )
+            real_logits, fake_logits = self.discriminate(real_images, fake_images, labels)
             d_loss, logs = self.discriminator_loss(
                 real_logits, fake_logits, real_images, fake_images, labels
             )
@@ -321,56 +387,71 @@ class GAN(keras.Model):
         variables = self.discriminator.trainable_variables
         gradients = tape.gradient(scaled_loss, variables)
         self.d_optimizer.apply_gradients(zip(gradients, variables, strict=True))
-        return {"d_loss": d_loss, "real_logits": real_logits, "fake_logits": fake_logits, **logs}
+        return {
+            "d_loss": d_loss,
+            **self.adversarial_loss.discriminator_logs(real_logits, fake_logits),
+            **logs,
+        }
 
-    def train_generator(self, batch_size, labels=None):
-        """One generator update on `batch_size` fresh latent vectors."""
-        z = self.sample_latent(batch_size)
+    def train_generator(self, real_images, labels=None):
+        """One generator update on as many fresh latent vectors as `real_images`."""
+        z = self.sample_latent(ops.shape(real_images)[0])
         with tf.GradientTape() as tape:
             fake_images = self.generator(self.generator_inputs(z, labels), training=True)
             fake_logits = self.discriminator(
                 self.discriminator_inputs(fake_images, labels), training=True
             )
-            g_loss = self.adversarial_loss.generator_loss(fake_logits)
+            g_loss, logs = self.generator_loss(fake_logits, fake_images, real_images, labels)
             scaled_loss = self.g_optimizer.scale_loss(g_loss)
         variables = self.generator.trainable_variables
         gradients = tape.gradient(scaled_loss, variables)
         self.g_optimizer.apply_gradients(zip(gradients, variables, strict=True))
-        return {"g_loss": g_loss}
+        return {"g_loss": g_loss, **logs}
 
     def train_step(self, data):
+        images, labels = self.unpack_batch(data)
+        parts = self.deal_batch(images, labels)
+        for real_images, real_labels in parts:
+            self.update_trackers(self.train_discriminator(real_images, real_labels))
+            self.update_trackers(self.after_discriminator_step())
+        self.update_trackers(self.train_generator(*parts[0]))
+        return self.update_trackers(self.after_generator_step())
+
+    def test_step(self, data):
+        """D's loss and outputs on held-out real images against fresh fakes (no update).
+
+        Both networks run in inference mode. `d_loss` here is the adversarial
+        loss alone, without the penalties of training (e.g. WGAN-GP's).
+        """
         real_images, labels = self.unpack_batch(data)
-        d_results = self.train_discriminator(real_images, labels)
-        g_results = self.train_generator(ops.shape(real_images)[0], labels)
-        return self.update_trackers({**d_results, **g_results})
+        z = self.sample_latent(ops.shape(real_images)[0])
+        fake_images = self.generator(self.generator_inputs(z, labels), training=False)
+        real_logits, fake_logits = self.discriminate(
+            real_images, fake_images, labels, training=False
+        )
+        results = {
+            "d_loss": self.adversarial_loss.discriminator_loss(real_logits, fake_logits),
+            **self.adversarial_loss.discriminator_logs(real_logits, fake_logits),
+        }
+        logs = self.update_trackers(results)
+        return {name: logs[name] for name in results}  # not the idle training trackers
 
     def update_trackers(self, results):
-        """Updates the trackers from one step's results and returns the logs.
+        """Adds one step's `{name: value}` to the running means; returns all the logs.
 
-        Scalars (losses, penalties) were averaged over the global batch by
-        dividing by the number of replicas (see `losses.py`); they are scaled
-        back here. From the logits, `d_real` / `d_fake` track D's mean
-        probabilities and `wasserstein` the critic's estimate
-        E[f(real)] - E[f(fake)], for the models that log them.
+        A tracker is made the first time a name appears (while the step is
+        traced), so a hook that returns a new name is logged with no other
+        change. Values are global-batch means (see `losses.global_batch_mean`),
+        scaled back here from the per-replica share.
         """
-        real_logits = results.pop("real_logits", None)
-        fake_logits = results.pop("fake_logits", None)
         for name, value in results.items():
-            self.trackers[name].update_state(losses_module.unscale_for_logging(value))
-        if real_logits is not None:
-            if "d_real" in self.trackers:
-                self.trackers["d_real"].update_state(ops.sigmoid(real_logits))
-                self.trackers["d_fake"].update_state(ops.sigmoid(fake_logits))
-            if "wasserstein" in self.trackers:
-                self.trackers["wasserstein"].update_state(
-                    ops.mean(real_logits) - ops.mean(fake_logits)
-                )
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+            self._trackers.get(name).update_state(losses_module.unscale_for_logging(value))
+        return {name: tracker.result() for name, tracker in self._trackers.items()}
 
     @property
     def metrics(self):
         # Listed so that Keras resets them at the start of every epoch.
-        return list(self.trackers.values())
+        return self._trackers.values()
 
     def fit(
         self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, **kwargs
@@ -428,19 +509,65 @@ class GAN(keras.Model):
             images.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
         return np.concatenate(images).astype("float32")
 
-    def generate(self, num_images, seed=None, batch_size=256):
-        """Generates `num_images` images in [-1, 1] as a float32 numpy array.
+    def generate(self, num_images=None, labels=None, seed=None, batch_size=256):
+        """Generates images in [-1, 1] as a float32 numpy array, in inference mode.
+
+        One signature for every model class: `gan.generate(16, seed=0)`;
+        `cgan.generate(labels=[0, 1, 2], seed=0)` for one image per label, or
+        `cgan.generate(30, seed=0)` for classes 0, 1, 2, ... in turn. The latent
+        vectors come from `keras_gans.latent.latent_vectors`, the same noise as
+        the exported `generate_uint8` signature draws for that seed.
 
         Args:
-            num_images: int > 0, how many images to generate.
+            num_images: int > 0, how many images to generate. Optional for a
+                conditional model given `labels`.
+            labels: int class labels in [0, num_classes), one image each
+                (conditional models only). Defaults to `None`.
             seed: int or None. The same seed gives the same images; the
                 model's training noise is not touched. Defaults to `None`.
             batch_size: how many images the generator makes per call.
                 Defaults to `256`.
         """
-        if not isinstance(num_images, (int, np.integer)) or num_images < 1:
+        labels = self.labels_to_generate(num_images, labels)
+        if labels is not None:
+            num_images = len(labels)
+        elif not isinstance(num_images, (int, np.integer)) or num_images < 1:
             raise ValueError(
                 f"`num_images` must be a positive int. Received: num_images={num_images!r}"
             )
         z = latent_vectors(num_images, self.latent_dim, seed)
-        return self.generate_from_latent(z, batch_size=batch_size)
+        return self.generate_from_latent(z, labels, batch_size=batch_size)
+
+    def labels_to_generate(self, num_images, labels):
+        """The int32 labels of the images `generate` makes; None for unconditional models."""
+        if labels is not None:
+            raise ValueError(
+                f"`labels` are for conditional models; a {type(self).__name__} takes "
+                f"num_images only. Received: labels={labels!r}"
+            )
+        return None
+
+
+class _Trackers:
+    """`keras.metrics.Mean` trackers by name, made on first use, outside Keras' tracking.
+
+    Made while `train_step` is traced, a tracker's variables are lifted out of
+    the function (`tf.init_scope`), as Keras' own metrics would be built
+    before it. Not being a list or dict attribute of the model, they are not
+    saved: a per-epoch average is no part of the training state.
+    """
+
+    def __init__(self):
+        self._means = {}
+
+    def get(self, name):
+        if name not in self._means:
+            with tf.init_scope():
+                self._means[name] = keras.metrics.Mean(name=name)
+        return self._means[name]
+
+    def items(self):
+        return self._means.items()
+
+    def values(self):
+        return list(self._means.values())

@@ -48,7 +48,6 @@ class WGAN(GAN):
         ICML 2017.
     """
 
-    tracker_names = ("d_loss", "g_loss", "wasserstein")
     default_loss = "wasserstein"
 
     def __init__(
@@ -105,29 +104,22 @@ class WGAN(GAN):
                 f"{self.critic_steps} (ideally a multiple, e.g. {64 * self.critic_steps})."
             )
 
-    def after_critic_step(self):
-        """Clips every critic weight to [-clip_value, clip_value]."""
-        if self.clip_value is None:
-            return
-        for variable in self.discriminator.trainable_variables:
-            variable.assign(ops.clip(variable, -self.clip_value, self.clip_value))
-
-    def train_step(self, data):
-        real_images, labels = self.unpack_batch(data)
+    def deal_batch(self, images, labels):
+        """`critic_steps` parts: part i holds images i, i + k, i + 2k, ... of the batch."""
         k = self.critic_steps
-        per_step = ops.shape(real_images)[0] // k
-        results = {}
+        per_step = ops.shape(images)[0] // k
+        parts = []
         for i in range(k):
-            part = slice(i, per_step * k, k)  # images i, i + k, i + 2k, ...
-            results = self.train_discriminator(
-                real_images[part], None if labels is None else labels[part]
-            )
-            self.after_critic_step()
-            if i < k - 1:
-                self.update_trackers(results)
-        g_labels = None if labels is None else labels[0 : per_step * k : k]
-        g_results = self.train_generator(per_step, g_labels)
-        return self.update_trackers({**results, **g_results})
+            part = slice(i, per_step * k, k)
+            parts.append((images[part], None if labels is None else labels[part]))
+        return parts
+
+    def after_discriminator_step(self):
+        """Clips every critic weight to [-clip_value, clip_value]."""
+        if self.clip_value is not None:
+            for variable in self.discriminator.trainable_variables:
+                variable.assign(ops.clip(variable, -self.clip_value, self.clip_value))
+        return {}
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -163,8 +155,6 @@ class WGANGP(WGAN):
     Reference:
         Gulrajani et al., "Improved Training of Wasserstein GANs", NeurIPS 2017.
     """
-
-    tracker_names = ("d_loss", "g_loss", "wasserstein", "gradient_penalty")
 
     def __init__(
         self,
