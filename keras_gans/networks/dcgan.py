@@ -12,28 +12,35 @@ Koyama 2018), whose logit is `psi(phi(x)) + <embed(y), phi(x)>`. Projection was
 chosen over label maps concatenated to the image because it conditions the
 decision itself rather than the input pixels, adds no input channels, and is
 the form that conditional GANs with good class fidelity use.
+
+Options from Salimans et al. 2016 and Karras et al. 2018 against mode
+collapse: `dcgan_discriminator(minibatch="stddev" | "discrimination")` (see
+`keras_gans.networks.minibatch` for where each layer sits) and
+`dcgan_generator(normalization="virtual_batch")`.
 """
 
 import keras
 from keras import layers
 
+from keras_gans.layers import VirtualBatchNormalization
+from keras_gans.networks.arguments import check_choice
+from keras_gans.networks.minibatch import (
+    add_minibatch_discrimination,
+    add_minibatch_stddev,
+    check_minibatch,
+)
 from keras_gans.networks.shapes import check_image_shape, downsampling_steps
 
-
-def _batch_norm(name):
+_NORMALIZATIONS = {
     # Synchronized: under a `tf.distribute` strategy the statistics are those of
     # the global batch, so multi-device training matches one device.
-    return layers.BatchNormalization(momentum=0.9, synchronized=True, name=name)
-
-
-def _normalization(kind, name):
-    if kind == "batch":
-        return _batch_norm(name)
-    if kind == "layer":
-        return layers.LayerNormalization(axis=[1, 2, 3], name=name)
-    raise ValueError(
-        f"`normalization` must be 'batch', 'layer' or None. Received: normalization={kind!r}"
-    )
+    "batch": lambda name: layers.BatchNormalization(momentum=0.9, synchronized=True, name=name),
+    # Over each example's (height, width, channels): no coupling between examples.
+    "layer": lambda name: layers.LayerNormalization(axis=[1, 2, 3], name=name),
+    "virtual_batch": lambda name: VirtualBatchNormalization(name=name),
+}
+GENERATOR_NORMALIZATIONS = ("batch", "virtual_batch")
+DISCRIMINATOR_NORMALIZATIONS = ("batch", "layer", None)
 
 
 def _check_num_classes(num_classes):
@@ -49,6 +56,7 @@ def dcgan_generator(
     num_classes=None,
     filters=None,
     kernel_size=4,
+    normalization="batch",
     name="generator",
 ):
     """Builds a DCGAN generator: z -> Dense -> reshape -> [ConvT, BN, ReLU]* -> tanh.
@@ -63,6 +71,15 @@ def dcgan_generator(
             upsampling. Defaults to `32 * 2**stages` (128 for 28x28, 256 for
             32x32, 512 for 64x64), so the last hidden layer has 64 channels.
         kernel_size: int, transposed-convolution kernel size. Defaults to `4`.
+        normalization: `"batch"` (DCGAN's `BatchNormalization`) or
+            `"virtual_batch"`: every BatchNorm becomes a
+            `kg.layers.VirtualBatchNormalization` (Salimans et al. 2016), so
+            that an image no longer depends on the other images of its batch.
+            Each VBN layer records its reference statistics on the
+            generator's first `training=True` call (the first training step's
+            noise, and labels in a conditional generator, so the reference
+            holds label-conditioned activations) and saves them as
+            non-trainable weights. Defaults to `"batch"`.
         name: model name. Defaults to `"generator"`.
 
     Returns:
@@ -73,13 +90,17 @@ def dcgan_generator(
     >>> g = dcgan_generator(latent_dim=128, image_shape=(28, 28, 1))
     >>> g.output_shape
     (None, 28, 28, 1)
+    >>> g = dcgan_generator(128, (28, 28, 1), normalization="virtual_batch")
 
     Reference:
         Radford et al., "Unsupervised Representation Learning with Deep
-        Convolutional Generative Adversarial Networks", ICLR 2016.
+        Convolutional Generative Adversarial Networks", ICLR 2016;
+        Salimans et al., "Improved Techniques for Training GANs", NeurIPS
+        2016 (virtual batch normalisation).
     """
     height, width, channels = check_image_shape(image_shape)
     _check_num_classes(num_classes)
+    norm = _NORMALIZATIONS[check_choice("normalization", normalization, GENERATOR_NORMALIZATIONS)]
     steps = downsampling_steps(height, width)
     base_h, base_w = height >> steps, width >> steps
     filters = filters or 32 * 2**steps
@@ -93,7 +114,7 @@ def dcgan_generator(
         inputs = [z, labels]
 
     x = layers.Dense(base_h * base_w * filters, use_bias=False, name="project")(x)
-    x = _batch_norm("project_bn")(x)
+    x = norm("project_bn")(x)
     x = layers.ReLU(name="project_relu")(x)
     x = layers.Reshape((base_h, base_w, filters), name="reshape")(x)
     for i in range(steps - 1):
@@ -106,7 +127,7 @@ def dcgan_generator(
             use_bias=False,
             name=f"up{i + 1}_conv",
         )(x)
-        x = _batch_norm(f"up{i + 1}_bn")(x)
+        x = norm(f"up{i + 1}_bn")(x)
         x = layers.ReLU(name=f"up{i + 1}_relu")(x)
     images = layers.Conv2DTranspose(
         channels,
@@ -125,9 +146,13 @@ def dcgan_discriminator(
     filters=32,
     kernel_size=4,
     normalization="batch",
+    minibatch=None,
     name="discriminator",
 ):
     """Builds a DCGAN discriminator: [Conv2D, BN, LeakyReLU(0.2)]* -> logit.
+
+    The flattened output of the last block is the layer named `"features"`,
+    which feature matching and the training diagnostics read.
 
     Args:
         image_shape: `(height, width, channels)`; height and width must halve
@@ -140,25 +165,50 @@ def dcgan_discriminator(
         normalization: `"batch"` (DCGAN), `"layer"` (for a WGAN-GP critic,
             where BatchNorm would couple the examples the penalty treats
             independently) or `None`. Defaults to `"batch"`.
+        minibatch: `None`, `"stddev"` or `"discrimination"`: a layer that
+            lets D compare the samples of a batch, against mode collapse.
+            `"stddev"` puts a `kg.layers.MinibatchStdDev` at the start of the
+            last block (before the last convolution, as in Karras et al.
+            2018; for 8x8 images, whose one block is also the first, on the
+            images): one extra channel. `"discrimination"` puts a
+            `kg.layers.MinibatchDiscrimination` (100 kernels of 5) between
+            `"features"` and the logit (Salimans et al. 2016); `"features"`
+            stays the sample's own features, without the minibatch ones. Both
+            are per-replica statistics under a `tf.distribute` strategy.
+            Defaults to `None`.
         name: model name. Defaults to `"discriminator"`.
 
     Returns:
         A `keras.Model` mapping images (or `[images, labels]`) to one logit
-        per image, shape `(batch, 1)`.
+        per image, shape `(batch, 1)`. With `num_classes`, the projection
+        `<embed(y), phi(x)>` uses the same `phi(x)` as the logit `Dense`,
+        i.e. it includes the minibatch features when
+        `minibatch="discrimination"`.
+
+    Example:
+
+    >>> d = dcgan_discriminator((28, 28, 1), minibatch="stddev")
+    >>> d.get_layer("features").output.shape
+    (None, 3136)
 
     Reference:
         Radford et al., ICLR 2016; Miyato & Koyama, "cGANs with Projection
-        Discriminator", ICLR 2018.
+        Discriminator", ICLR 2018; Salimans et al., "Improved Techniques for
+        Training GANs", NeurIPS 2016 (minibatch discrimination); Karras et
+        al., "Progressive Growing of GANs for Improved Quality, Stability,
+        and Variation", ICLR 2018 (minibatch standard deviation).
     """
     height, width, channels = check_image_shape(image_shape)
     _check_num_classes(num_classes)
-    if normalization is not None:
-        _normalization(normalization, "check")  # validate before building
+    check_choice("normalization", normalization, DISCRIMINATOR_NORMALIZATIONS)
+    check_minibatch(minibatch)
     steps = downsampling_steps(height, width)
 
     images = keras.Input((height, width, channels), name="images")
     x = images
     for i in range(steps):
+        if i == steps - 1:
+            x = add_minibatch_stddev(x, minibatch)
         x = layers.Conv2D(
             filters,
             kernel_size,
@@ -168,16 +218,17 @@ def dcgan_discriminator(
             name=f"down{i + 1}_conv",
         )(x)
         if i > 0 and normalization is not None:
-            x = _normalization(normalization, f"down{i + 1}_norm")(x)
+            x = _NORMALIZATIONS[normalization](f"down{i + 1}_norm")(x)
         x = layers.LeakyReLU(0.2, name=f"down{i + 1}_lrelu")(x)
         filters *= 2
     features = layers.Flatten(name="features")(x)
-    logits = layers.Dense(1, name="logit")(features)
+    phi = add_minibatch_discrimination(features, minibatch)
+    logits = layers.Dense(1, name="logit")(phi)
 
     if num_classes is None:
         return keras.Model(images, logits, name=name)
     labels = keras.Input((), dtype="int32", name="labels")
-    embedded = layers.Embedding(num_classes, features.shape[-1], name="label_projection")(labels)
-    projection = layers.Dot(axes=1, name="projection")([embedded, features])
+    embedded = layers.Embedding(num_classes, phi.shape[-1], name="label_projection")(labels)
+    projection = layers.Dot(axes=1, name="projection")([embedded, phi])
     logits = layers.Add(name="conditional_logit")([logits, projection])
     return keras.Model([images, labels], logits, name=name)

@@ -1,62 +1,124 @@
-"""Fully connected generator and discriminator of the original GAN paper."""
+"""Fully connected generator and discriminator of the original GAN paper, for any data shape."""
 
 import math
 
 import keras
 from keras import layers
 
-from keras_gans.networks.shapes import check_image_shape
+from keras_gans.networks.minibatch import (
+    add_minibatch_discrimination,
+    add_minibatch_stddev,
+    check_minibatch,
+)
+from keras_gans.networks.shapes import check_data_shape
 
 
-def mlp_generator(latent_dim, image_shape, units=(256, 512, 1024), name="generator"):
+def mlp_generator(
+    latent_dim,
+    data_shape,
+    units=(256, 512, 1024),
+    output_activation="tanh",
+    name="generator",
+):
     """Builds a fully connected generator: z -> [Dense, ReLU]* -> Dense(tanh).
+
+    Works for data of any shape: images `(height, width, channels)` as well
+    as 2-D points `(2,)`, such as the 8-Gaussian ring and 25-Gaussian grid of
+    the mode-collapse benchmark (`kg.data.toy_mixture`, whose points the
+    benchmark scales into [-1, 1]).
 
     Args:
         latent_dim: int, size of the latent vector z.
-        image_shape: `(height, width, channels)` of the images to generate.
-        units: hidden layer widths. Defaults to `(256, 512, 1024)`.
+        data_shape: shape of one generated example, e.g. `(28, 28, 1)` or
+            `(2,)`. (Formerly `image_shape`; positional calls are unchanged.)
+        units: hidden layer widths. Defaults to `(256, 512, 1024)`, sized for
+            28x28 images; a few hundred units per layer suit 2-D points.
+        output_activation: activation of the output layer. Defaults to
+            `"tanh"`, for data in [-1, 1].
         name: model name. Defaults to `"generator"`.
 
     Returns:
-        A `keras.Model` mapping `z` to images in [-1, 1].
+        A `keras.Model` mapping `z` to examples of shape `data_shape`.
+
+    Example:
+
+    >>> g = mlp_generator(2, (2,), units=(128, 128, 128))
+    >>> g.output_shape
+    (None, 2)
 
     Reference:
         Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
     """
-    shape = check_image_shape(image_shape)
+    shape = check_data_shape(data_shape)
     z = keras.Input((latent_dim,), name="z")
     x = z
     for i, width in enumerate(units):
         x = layers.Dense(width, activation="relu", name=f"hidden{i + 1}")(x)
-    x = layers.Dense(math.prod(shape), activation="tanh", name="to_pixels")(x)
-    images = layers.Reshape(shape, name="to_image")(x)
-    return keras.Model(z, images, name=name)
+    x = layers.Dense(math.prod(shape), activation=output_activation, name="to_pixels")(x)
+    outputs = layers.Reshape(shape, name="to_image")(x)
+    return keras.Model(z, outputs, name=name)
 
 
-def mlp_discriminator(image_shape, units=(512, 256), dropout=0.3, name="discriminator"):
+def mlp_discriminator(
+    data_shape,
+    units=(512, 256),
+    dropout=0.3,
+    minibatch=None,
+    name="discriminator",
+):
     """Builds a fully connected discriminator: [Dense, LeakyReLU, Dropout]* -> logit.
 
     The paper used maxout units with dropout; LeakyReLU(0.2) is the common
-    modern stand-in.
+    modern stand-in. The last hidden activation (before its dropout) is the
+    layer named `"features"`, which feature matching and the training
+    diagnostics read.
 
     Args:
-        image_shape: `(height, width, channels)` of the input images.
-        units: hidden layer widths. Defaults to `(512, 256)`.
+        data_shape: shape of one input example, e.g. `(28, 28, 1)` or `(2,)`.
+            (Formerly `image_shape`; positional calls are unchanged.)
+        units: hidden layer widths, at least one. Defaults to `(512, 256)`.
         dropout: dropout rate after each hidden layer. Defaults to `0.3`.
+        minibatch: `None`, `"stddev"` or `"discrimination"`, against mode
+            collapse. `"stddev"` puts a `kg.layers.MinibatchStdDev` at the
+            start of the last hidden block (Karras et al. 2018), i.e. before
+            the last hidden `Dense` (on the data itself when `units` has one
+            entry). `"discrimination"` puts a
+            `kg.layers.MinibatchDiscrimination` on `"features"` (before the
+            dropout, so that dropout masks cannot make identical samples look
+            different), whose output goes through the dropout to the logit
+            (Salimans et al. 2016). Both are per-replica statistics under a
+            `tf.distribute` strategy. Defaults to `None`.
         name: model name. Defaults to `"discriminator"`.
 
     Returns:
-        A `keras.Model` mapping images to one logit per image, shape `(batch, 1)`.
+        A `keras.Model` mapping examples to one logit each, shape `(batch, 1)`.
+
+    Example:
+
+    >>> d = mlp_discriminator((2,), units=(128, 128), dropout=0.0, minibatch="stddev")
+    >>> d.output_shape
+    (None, 1)
 
     Reference:
-        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
+        Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014;
+        Salimans et al., "Improved Techniques for Training GANs", NeurIPS
+        2016; Karras et al., "Progressive Growing of GANs for Improved
+        Quality, Stability, and Variation", ICLR 2018.
     """
-    shape = check_image_shape(image_shape)
-    images = keras.Input(shape, name="images")
-    x = layers.Flatten(name="flatten")(images)
+    shape = check_data_shape(data_shape)
+    check_minibatch(minibatch)
+    if len(units) == 0:
+        raise ValueError(f"`units` must hold at least one width. Received: units={units!r}")
+    inputs = keras.Input(shape, name="images")
+    x = layers.Flatten(name="flatten")(inputs)
     for i, width in enumerate(units):
+        last = i == len(units) - 1
+        if last:
+            x = add_minibatch_stddev(x, minibatch)
         x = layers.Dense(width, name=f"hidden{i + 1}")(x)
-        x = layers.LeakyReLU(0.2, name=f"hidden{i + 1}_lrelu")(x)
+        x = layers.LeakyReLU(0.2, name="features" if last else f"hidden{i + 1}_lrelu")(x)
+        if last:
+            x = add_minibatch_discrimination(x, minibatch)
         x = layers.Dropout(dropout, name=f"hidden{i + 1}_dropout")(x)
     logits = layers.Dense(1, name="logit")(x)
-    return keras.Model(images, logits, name=name)
+    return keras.Model(inputs, logits, name=name)

@@ -1,15 +1,34 @@
 """Shape checks shared by the network builders."""
 
 
-def check_image_shape(image_shape):
-    """Returns `(height, width, channels)` as ints or raises a clear `ValueError`."""
-    shape = tuple(image_shape) if isinstance(image_shape, (tuple, list)) else None
-    if shape is None or len(shape) != 3 or not all(isinstance(d, int) and d > 0 for d in shape):
+def check_data_shape(data_shape, name="data_shape", rank=None):
+    """Returns `data_shape` as a tuple of ints or raises a clear `ValueError`.
+
+    Args:
+        data_shape: the shape of one example, without the batch axis: a tuple
+            or list of positive ints.
+        name: the argument's name in the error message. Defaults to
+            `"data_shape"`.
+        rank: the number of axes required, or `None` for any number (at least
+            one). Defaults to `None`.
+    """
+    shape = tuple(data_shape) if isinstance(data_shape, (tuple, list)) else None
+    valid = (
+        shape is not None
+        and len(shape) == (rank or len(shape)) > 0
+        and all(isinstance(d, int) and not isinstance(d, bool) and d > 0 for d in shape)
+    )
+    if not valid:
+        expected = "(height, width, channels)" if rank == 3 else "a non-empty tuple"
         raise ValueError(
-            "`image_shape` must be (height, width, channels) with positive ints. "
-            f"Received: image_shape={image_shape!r}"
+            f"`{name}` must be {expected} of positive ints. Received: {name}={data_shape!r}"
         )
     return shape
+
+
+def check_image_shape(image_shape):
+    """Returns `(height, width, channels)` as ints or raises a clear `ValueError`."""
+    return check_data_shape(image_shape, name="image_shape", rank=3)
 
 
 def downsampling_steps(height, width):
