@@ -13,6 +13,7 @@ gradients the optimizer sums across replicas equal the single-device ones.
 | `least_squares`  | 1/2 (D(x) - 1)^2 + 1/2 D(G(z))^2           | 1/2 (D(G(z)) - 1)^2   |
 | `hinge`          | max(0, 1 - D(x)) + max(0, 1 + D(G(z)))     | -D(G(z))              |
 | `wasserstein`    | D(G(z)) - D(x)                             | -D(G(z))              |
+| `feature_matching` | same as minimax                          | feature matching only |
 
 Here D(x) = sigmoid(logit) for the first two and the raw output otherwise.
 Each loss also names what is worth logging about D's outputs
@@ -228,7 +229,28 @@ class Wasserstein(AdversarialLoss):
         return {"wasserstein": -self.discriminator_loss(real_logits, fake_logits)}
 
 
-ALL_LOSSES = {cls.name: cls for cls in (Minimax, NonSaturating, LeastSquares, Hinge, Wasserstein)}
+class FeatureMatchingLoss(Minimax):
+    """Feature matching as G's whole objective; D keeps the minimax loss.
+
+    The generator loss here is 0: `GAN.compile(loss="feature_matching")`
+    turns on the `tricks.FeatureMatching` term (weight 1 unless
+    `feature_matching=` says otherwise), which is then all G minimises.
+
+    Reference:
+        Salimans et al., "Improved Techniques for Training GANs", NeurIPS
+        2016, sec. 3.1.
+    """
+
+    name = "feature_matching"
+
+    def generator_loss(self, fake_logits):
+        return global_batch_mean(0.0 * fake_logits)
+
+
+ALL_LOSSES = {
+    cls.name: cls
+    for cls in (Minimax, NonSaturating, LeastSquares, Hinge, Wasserstein, FeatureMatchingLoss)
+}
 
 
 def get(identifier, label_smoothing=0.0):

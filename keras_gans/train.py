@@ -220,7 +220,11 @@ def read_history(path):
         for name in (rows[0] if rows else {})
         if name != "epoch" and any(row[name] != "NA" for row in rows)
     ]
-    return {name: [float(row[name]) for row in rows] for name in names}
+    # A resumed run may log names the first part did not (or the reverse): NaN there.
+    return {
+        name: [float("nan") if row[name] in ("NA", None) else float(row[name]) for row in rows]
+        for name in names
+    }
 
 
 def _count_classes(dataset):

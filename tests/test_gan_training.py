@@ -38,7 +38,9 @@ def test_one_epoch_updates_both_networks_and_batchnorm_statistics(gan):
     # Moving statistics only change when the networks run with training=True.
     assert changed(g_stats, _batchnorm_moving_stats(gan.generator))
     assert changed(d_stats, _batchnorm_moving_stats(gan.discriminator))
-    assert set(history.history) == {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert set(history.history) == {
+        "d_loss", "g_loss", "d_real", "d_fake", "d_grad_norm", "g_grad_norm", "diversity"
+    }  # fmt: skip
     for name, values in history.history.items():
         assert np.isfinite(values).all(), name
     assert 0.0 < history.history["d_real"][0] < 1.0

@@ -18,6 +18,8 @@ from conftest import (
 import keras_gans as kg
 from keras_gans.losses import global_batch_mean
 
+DIAGNOSTICS = {"d_grad_norm", "g_grad_norm", "diversity"}
+
 
 class Hooked(kg.GAN):
     """Records what the hooks see and logs values of its own."""
@@ -53,7 +55,8 @@ def test_hooks_see_the_real_batch_and_new_log_names_need_no_other_change():
     gan.compile(run_eagerly=True)
     history = gan.fit(tiny_dataset(n=32), epochs=1, verbose=0).history
     assert set(history) == {
-        "d_loss", "d_real", "d_fake", "d_steps", "g_loss", "pixel_gap", "g_steps"
+        "d_loss", "d_real", "d_fake", "d_steps", "g_loss", "pixel_gap", "g_steps",
+        "d_grad_norm", "g_grad_norm", "diversity",
     }  # fmt: skip
     assert history["d_steps"] == [1.0] and history["g_steps"] == [2.0]
     assert history["pixel_gap"][0] > 0
@@ -104,7 +107,7 @@ def test_each_loss_logs_what_its_outputs_mean(loss, names):
 def test_fit_logs_the_names_of_its_loss():
     gan = tiny_model(kg.GAN, compile_kwargs={"loss": "hinge", "run_eagerly": True})
     history = gan.fit(tiny_dataset(n=16), epochs=1, verbose=0).history
-    assert set(history) == {"d_loss", "g_loss", "real_score", "fake_score"}
+    assert set(history) == {"d_loss", "g_loss", "real_score", "fake_score"} | DIAGNOSTICS
 
 
 def test_validation_logs_the_discriminator_on_held_out_images():

@@ -6,9 +6,11 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses as losses_module
+from keras_gans import tricks as tricks_module
 from keras_gans.callbacks.terminate_on_non_finite_loss import TerminateOnNonFiniteLoss
 from keras_gans.latent import latent_vectors
 from keras_gans.models.batches import split_batch
+from keras_gans.models.diagnostics import feature_diversity, gradient_norm
 from keras_gans.models.training_data_checks import check_training_data
 
 _COMPILE_KWARGS = ("jit_compile", "steps_per_execution", "run_eagerly", "auto_scale_loss")
@@ -106,6 +108,10 @@ class GAN(keras.Model):
         # Keras' tracking, they are neither saved nor restored.
         self._trackers = _Trackers()
 
+        # === Tricks (set by compile) and D's features ===
+        self.tricks = []
+        self._features = _DiscriminatorFeatures(self.discriminator)
+
         # The networks are built functional models: nothing is left to build,
         # and Keras must not try to build this model by calling it on images.
         self.built = True
@@ -169,9 +175,17 @@ class GAN(keras.Model):
         g_optimizer="auto",
         loss="auto",
         label_smoothing=0.0,
+        feature_matching=0.0,
+        historical_averaging=0.0,
+        instance_noise=0.0,
+        instance_noise_steps=10_000,
         **kwargs,
     ):
         """Configures the model for training.
+
+        Every trick is off by default and turned on by one argument; each is a
+        file of `keras_gans.tricks` plugged into the step's hooks, and works
+        with every model class.
 
         Args:
             d_optimizer: optimizer (instance, name or config) for the
@@ -181,10 +195,22 @@ class GAN(keras.Model):
                 object from `d_optimizer`. `"auto"` gives the class default.
             loss: name of an adversarial loss in `keras_gans.losses`
                 (`"minimax"`, `"non_saturating"`, `"least_squares"`,
-                `"hinge"`, `"wasserstein"`) or an `AdversarialLoss`.
-                `"auto"` gives the class default (`"non_saturating"`).
+                `"hinge"`, `"wasserstein"`, `"feature_matching"`) or an
+                `AdversarialLoss`. `"auto"` gives the class default
+                (`"non_saturating"`). `"feature_matching"` trains G on feature
+                matching alone (weight `feature_matching`, 1 if not given).
             label_smoothing: one-sided label smoothing, the real target
-                becomes `1 - label_smoothing`. Defaults to `0.0`.
+                becomes `1 - label_smoothing` (Salimans et al. 2016).
+                Defaults to `0.0`.
+            feature_matching: weight of the feature-matching term in G's loss
+                (`tricks.FeatureMatching`). Defaults to `0.0`.
+            historical_averaging: weight of the historical-averaging term in
+                both losses (`tricks.HistoricalAveraging`). Defaults to `0.0`.
+            instance_noise: initial standard deviation of the noise added to
+                every discriminator input (`tricks.InstanceNoise`).
+                Defaults to `0.0`.
+            instance_noise_steps: generator steps over which the instance
+                noise falls linearly to 0. Defaults to `10_000`.
             **kwargs: `jit_compile`, `steps_per_execution`, `run_eagerly`,
                 `auto_scale_loss`, passed to `keras.Model.compile`.
         """
@@ -192,8 +218,8 @@ class GAN(keras.Model):
         if unexpected:
             raise ValueError(
                 f"{type(self).__name__}.compile() takes d_optimizer, g_optimizer, loss, "
-                f"label_smoothing and {list(_COMPILE_KWARGS)}. "
-                f"Received unexpected arguments: {unexpected}"
+                f"label_smoothing, {tricks_module.compile_arguments()} and "
+                f"{list(_COMPILE_KWARGS)}. Received unexpected arguments: {unexpected}"
             )
         self.d_optimizer = self._resolve_optimizer(d_optimizer)
         self.g_optimizer = self._resolve_optimizer(g_optimizer)
@@ -206,17 +232,52 @@ class GAN(keras.Model):
             )
         loss = self.default_loss if loss == "auto" else loss
         self.adversarial_loss = losses_module.get(loss, label_smoothing=label_smoothing)
+        if self.adversarial_loss.name == "feature_matching" and not feature_matching:
+            feature_matching = 1.0
+        tricks = tricks_module.build_tricks(
+            {
+                "feature_matching": feature_matching,
+                "historical_averaging": historical_averaging,
+                "instance_noise": instance_noise,
+                "instance_noise_steps": instance_noise_steps,
+            }
+        )
         self._compile_kwargs = dict(kwargs)
         super().compile(optimizer=None, **kwargs)
-        # Optimizer variables must exist before a checkpoint is restored into
-        # them, or Keras skips their state with only a warning.
         with self.distribute_strategy.scope():
+            # Optimizer variables must exist before a checkpoint is restored into
+            # them, or Keras skips their state with only a warning.
             for optimizer, network in (
                 (self.d_optimizer, self.discriminator),
                 (self.g_optimizer, self.generator),
             ):
                 if not optimizer.built:
                     optimizer.build(network.trainable_variables)
+            # The same holds for the tricks' state (running averages, ...).
+            for trick in tricks:
+                trick.configure(self)
+        self._set_tricks(tricks)
+
+    def _set_tricks(self, tricks):
+        """Tracks `tricks` (Keras layers holding their state) in place of earlier ones."""
+        for old in self.tricks:
+            self._tracker.untrack(old)  # a recompiled model saves only its current tricks
+        locked = self._tracker.locked
+        self._tracker.unlock()  # state added after construction, as Keras does for optimizers
+        self.tricks = tricks
+        if locked:
+            self._tracker.lock()
+
+    def require_discriminator_features(self, argument):
+        """Checks that D has a `"features"` layer, for a trick that reads it."""
+        if not self._features.named:
+            raise ValueError(
+                f"`{argument}` reads the discriminator's layer named 'features' (its "
+                "last hidden representation). Received: a discriminator with layers "
+                f"{[layer.name for layer in self.discriminator.layers]}. Name that "
+                "layer 'features', as kg.networks.dcgan_discriminator does."
+            )
+        self._features.needs_real_in_generator_step = True
 
     def _resolve_optimizer(self, identifier):
         if identifier == "auto":
@@ -231,6 +292,7 @@ class GAN(keras.Model):
             "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
             "loss": losses_module.serialize(self.adversarial_loss),
             "label_smoothing": self.adversarial_loss.label_smoothing,
+            **{k: v for trick in self.tricks for k, v in trick.compile_config().items()},
             **self._compile_kwargs,
         }
 
@@ -363,15 +425,35 @@ class GAN(keras.Model):
         """Runs after every generator update; returns values to log (a dict)."""
         return {}
 
-    def discriminate(self, real_images, fake_images, labels, training=True):
-        """D's logits for the real and the fake batch (each batch in its own call)."""
-        real_logits = self.discriminator(
-            self.discriminator_inputs(real_images, labels), training=training
+    def discriminate(self, images, labels, training=True, augment=True):
+        """D's `(logits, features)` for one batch, its inputs augmented by the tricks.
+
+        `features` is the output of D's `"features"` layer (its flattened
+        inputs if it has none). Real and fake batches go through D in
+        separate calls, as in DCGAN.
+        """
+        if augment:
+            for trick in self.tricks:
+                images = trick.augment(images, self)
+        return self._features(
+            self.discriminator, self.discriminator_inputs(images, labels), training
         )
-        fake_logits = self.discriminator(
-            self.discriminator_inputs(fake_images, labels), training=training
-        )
-        return real_logits, fake_logits
+
+    def trick_terms(self, hook, step):
+        """The tricks' `hook` terms as `(weighted sum, {name: term})`."""
+        total, logs = 0.0, {}
+        for trick in self.tricks:
+            for name, term in getattr(trick, hook)(self, step).items():
+                total = total + trick.weight * term
+                logs[name] = term
+        return total, logs
+
+    def run_trick_hooks(self, hook):
+        """Runs the tricks' `after_*_step` hook; returns the values they log."""
+        logs = {}
+        for trick in self.tricks:
+            logs.update(getattr(trick, hook)(self))
+        return logs
 
     def train_discriminator(self, real_images, labels=None):
         """One discriminator update on `real_images` and as many fresh fakes."""
@@ -379,10 +461,22 @@ class GAN(keras.Model):
         z = self.sample_latent(batch_size)
         fake_images = self.generator(self.generator_inputs(z, labels), training=True)
         with tf.GradientTape() as tape:
-            real_logits, fake_logits = self.discriminate(real_images, fake_images, labels)
+            real_logits, real_features = self.discriminate(real_images, labels)
+            fake_logits, fake_features = self.discriminate(fake_images, labels)
             d_loss, logs = self.discriminator_loss(
                 real_logits, fake_logits, real_images, fake_images, labels
             )
+            step = {
+                "real_images": real_images,
+                "fake_images": fake_images,
+                "labels": labels,
+                "real_logits": real_logits,
+                "fake_logits": fake_logits,
+                "real_features": real_features,
+                "fake_features": fake_features,
+            }
+            terms, term_logs = self.trick_terms("discriminator_terms", step)
+            d_loss = d_loss + terms
             scaled_loss = self.d_optimizer.scale_loss(d_loss)
         variables = self.discriminator.trainable_variables
         gradients = tape.gradient(scaled_loss, variables)
@@ -391,22 +485,49 @@ class GAN(keras.Model):
             "d_loss": d_loss,
             **self.adversarial_loss.discriminator_logs(real_logits, fake_logits),
             **logs,
+            **term_logs,
+            "d_grad_norm": gradient_norm(self._unscaled(gradients, self.d_optimizer)),
+            "diversity": feature_diversity(real_features, fake_features),
         }
 
     def train_generator(self, real_images, labels=None):
         """One generator update on as many fresh latent vectors as `real_images`."""
         z = self.sample_latent(ops.shape(real_images)[0])
+        real_features = None
+        if self._features.needs_real_in_generator_step:  # no gradient flows to D here
+            real_features = ops.stop_gradient(self.discriminate(real_images, labels)[1])
         with tf.GradientTape() as tape:
             fake_images = self.generator(self.generator_inputs(z, labels), training=True)
-            fake_logits = self.discriminator(
-                self.discriminator_inputs(fake_images, labels), training=True
-            )
+            fake_logits, fake_features = self.discriminate(fake_images, labels)
             g_loss, logs = self.generator_loss(fake_logits, fake_images, real_images, labels)
+            step = {
+                "real_images": real_images,
+                "fake_images": fake_images,
+                "labels": labels,
+                "fake_logits": fake_logits,
+                "real_features": real_features,
+                "fake_features": fake_features,
+            }
+            terms, term_logs = self.trick_terms("generator_terms", step)
+            g_loss = g_loss + terms
             scaled_loss = self.g_optimizer.scale_loss(g_loss)
         variables = self.generator.trainable_variables
         gradients = tape.gradient(scaled_loss, variables)
         self.g_optimizer.apply_gradients(zip(gradients, variables, strict=True))
-        return {"g_loss": g_loss, **logs}
+        return {
+            "g_loss": g_loss,
+            **logs,
+            **term_logs,
+            "g_grad_norm": gradient_norm(self._unscaled(gradients, self.g_optimizer)),
+        }
+
+    @staticmethod
+    def _unscaled(gradients, optimizer):
+        """The gradients of the loss itself (a `LossScaleOptimizer` scales them)."""
+        scale = getattr(optimizer, "dynamic_scale", None)
+        if scale is None:
+            return gradients
+        return [None if g is None else g / ops.cast(scale, g.dtype) for g in gradients]
 
     def train_step(self, data):
         images, labels = self.unpack_batch(data)
@@ -414,8 +535,10 @@ class GAN(keras.Model):
         for real_images, real_labels in parts:
             self.update_trackers(self.train_discriminator(real_images, real_labels))
             self.update_trackers(self.after_discriminator_step())
+            self.update_trackers(self.run_trick_hooks("after_discriminator_step"))
         self.update_trackers(self.train_generator(*parts[0]))
-        return self.update_trackers(self.after_generator_step())
+        self.update_trackers(self.after_generator_step())
+        return self.update_trackers(self.run_trick_hooks("after_generator_step"))
 
     def test_step(self, data):
         """D's loss and outputs on held-out real images against fresh fakes (no update).
@@ -426,9 +549,8 @@ class GAN(keras.Model):
         real_images, labels = self.unpack_batch(data)
         z = self.sample_latent(ops.shape(real_images)[0])
         fake_images = self.generator(self.generator_inputs(z, labels), training=False)
-        real_logits, fake_logits = self.discriminate(
-            real_images, fake_images, labels, training=False
-        )
+        real_logits, _ = self.discriminate(real_images, labels, training=False, augment=False)
+        fake_logits, _ = self.discriminate(fake_images, labels, training=False, augment=False)
         results = {
             "d_loss": self.adversarial_loss.discriminator_loss(real_logits, fake_logits),
             **self.adversarial_loss.discriminator_logs(real_logits, fake_logits),
@@ -571,3 +693,33 @@ class _Trackers:
 
     def values(self):
         return list(self._means.values())
+
+
+class _DiscriminatorFeatures:
+    """D run once for its logits and its `"features"` layer, outside Keras' tracking.
+
+    The functional model shares D's layers and weights (nothing is saved
+    twice). A discriminator without a `"features"` layer gives its flattened
+    inputs as features (`named` is then False).
+    """
+
+    def __init__(self, discriminator):
+        self.needs_real_in_generator_step = False
+        self.named = False
+        inputs = getattr(discriminator, "inputs", None)
+        if inputs is None:  # not a functional model: logits only
+            self.model = None
+            return
+        try:
+            features = discriminator.get_layer("features").output
+            self.named = True
+        except ValueError:
+            features = inputs[0]
+        self.model = keras.Model(inputs, [discriminator.outputs[0], features])
+
+    def __call__(self, discriminator, inputs, training):
+        if self.model is None:
+            logits = discriminator(inputs, training=training)
+            images = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
+            return logits, images
+        return self.model(inputs, training=training)

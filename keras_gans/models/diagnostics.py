@@ -1,0 +1,59 @@
+"""What the training step measures about itself, for `kg.callbacks.TrainingMonitor`.
+
+The course notes name the ways GAN training fails: the discriminator wins and
+the generator's gradients vanish, or the generator collapses onto a few modes.
+Each step logs the quantities that show them:
+
+- `d_grad_norm`, `g_grad_norm`: the L2 norm of each player's gradient (all its
+  trainable weights together). A non-saturating generator keeps a useful
+  gradient when D rejects its samples; a minimax one sees it vanish
+  (Goodfellow et al. 2014, sec. 3; Arjovsky & Bottou 2017).
+- `diversity`: the mean pairwise distance between the generated samples'
+  discriminator features, divided by that of the real samples. About 1 for a
+  generator as varied as the data, near 0 when it collapses (Salimans et al.
+  2016 discuss collapse in D's feature space).
+"""
+
+import tensorflow as tf
+from keras import ops
+
+from keras_gans.losses import global_batch_mean, num_replicas
+
+
+def gradient_norm(gradients):
+    """The L2 norm of the gradient of the global-batch loss, as a logged value.
+
+    Under `tf.distribute` each replica holds its share of the gradient; the
+    shares are summed (an all-reduce) first, so that the norm is that of the
+    one-device gradient. Returned as a global-batch mean like every log.
+    """
+    gradients = [g for g in gradients if g is not None]
+    if num_replicas() > 1:
+        gradients = tf.distribute.get_replica_context().all_reduce("sum", gradients)
+    squares = [ops.sum(ops.square(ops.cast(g, "float32"))) for g in gradients]
+    return global_batch_mean(ops.sqrt(ops.sum(ops.stack(squares))))
+
+
+def mean_pairwise_distance(features):
+    """Mean Euclidean distance between the rows of `features` (batch, ...), i != j."""
+    x = ops.reshape(ops.cast(features, "float32"), (ops.shape(features)[0], -1))
+    squared = ops.sum(ops.square(x), axis=1)
+    distances = squared[:, None] + squared[None, :] - 2.0 * ops.matmul(x, ops.transpose(x))
+    distances = ops.sqrt(ops.maximum(distances, 0.0) + 1e-12)
+    n = ops.cast(ops.shape(x)[0], "float32")
+    off_diagonal = ops.sum(distances) - ops.sum(ops.diagonal(distances))
+    return off_diagonal / ops.maximum(n * (n - 1.0), 1.0)
+
+
+def feature_diversity(real_features, fake_features):
+    """`diversity`: fakes' mean pairwise feature distance over the reals', on the global batch.
+
+    Under `tf.distribute` the replicas' features are gathered first, so the
+    value is the one-device value.
+    """
+    real, fake = ops.stop_gradient(real_features), ops.stop_gradient(fake_features)
+    if num_replicas() > 1:
+        context = tf.distribute.get_replica_context()
+        real, fake = context.all_gather(real, axis=0), context.all_gather(fake, axis=0)
+    ratio = mean_pairwise_distance(fake) / ops.maximum(mean_pairwise_distance(real), 1e-12)
+    return global_batch_mean(ratio)
