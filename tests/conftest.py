@@ -129,3 +129,15 @@ def trained():
         return _TRAINED[model_class]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def mirrored_strategy():
+    """One `MirroredStrategy` over the two logical CPUs, shared by the whole session.
+
+    Several instances in one process can clash in TensorFlow's collective ops
+    (an InternalError in CollectiveGatherV2), which is about the test
+    process, not the models.
+    """
+    assert len(tf.config.list_logical_devices("CPU")) == 2
+    return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])

@@ -16,15 +16,6 @@ def train(model_class, strategy, epochs=2, **model_kwargs):
     return gan, history.history
 
 
-@pytest.fixture(scope="module")
-def mirrored_strategy():
-    # One instance for the module: several MirroredStrategy instances in one
-    # process can clash in TensorFlow's collective ops (an InternalError in
-    # CollectiveGatherV2), which is about the test process, not the models.
-    assert len(tf.config.list_logical_devices("CPU")) == 2
-    return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-
-
 def assert_same_training(strategy, model_class, **model_kwargs):
     single, single_logs = train(
         model_class, tf.distribute.OneDeviceStrategy("/cpu:0"), **model_kwargs

@@ -256,6 +256,7 @@ class GAN(keras.Model):
             # The same holds for the tricks' state (running averages, ...).
             for trick in tricks:
                 trick.configure(self)
+                trick.built = True  # its state exists: Keras must not build the model on data
         self._set_tricks(tricks)
 
     def _set_tricks(self, tricks):

@@ -1,0 +1,201 @@
+"""The seeds' tricks (keras_gans/tricks): each against its paper's formula, saved and
+resumed with the model, under MirroredStrategy, with every model class, and bad arguments."""
+
+import keras
+import numpy as np
+import pytest
+from conftest import (
+    LATENT_DIM,
+    tiny_data_for,
+    tiny_dataset,
+    tiny_discriminator,
+    tiny_generator,
+    tiny_model,
+    weights_of,
+)
+from test_distribution import assert_same_training
+from test_resume import Crash, assert_same_state, training_state
+
+import keras_gans as kg
+from keras_gans.tricks import FeatureMatching, InstanceNoise
+
+ALL_TRICKS = {"feature_matching": 1.0, "historical_averaging": 1e-2, "instance_noise": 0.2}
+
+
+def test_feature_matching_term_is_the_squared_distance_of_feature_means():
+    real = np.array([[1.0, 2.0], [3.0, 0.0]], "float32")  # mean (2, 1)
+    fake = np.array([[0.0, 0.0], [1.0, 4.0], [2.0, -1.0]], "float32")  # mean (1, 1)
+    term = FeatureMatching(1.0).generator_terms(
+        None, {"real_features": real, "fake_features": fake}
+    )
+    assert float(term["feature_matching"]) == pytest.approx((2 - 1) ** 2 + (1 - 1) ** 2)
+
+
+def test_feature_matching_as_the_loss_is_all_the_generator_minimises():
+    gan = tiny_model(kg.GAN, compile_kwargs={"loss": "feature_matching", "run_eagerly": True})
+    assert [type(t) for t in gan.tricks] == [FeatureMatching] and gan.tricks[0].weight == 1.0
+    logs = gan.fit(tiny_dataset(n=16), epochs=1, verbose=0).history  # one step
+    assert logs["g_loss"][0] == pytest.approx(logs["feature_matching"][0], rel=1e-6)
+    assert logs["feature_matching"][0] > 0 and {"d_real", "d_fake"} <= set(logs)
+
+
+class RecordingD(kg.GAN):
+    """Records D's weights after every discriminator update."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.snapshots = []
+
+    def after_discriminator_step(self):
+        self.snapshots.append([np.array(v) for v in self.discriminator.trainable_variables])
+        return super().after_discriminator_step()
+
+
+def test_historical_average_is_the_running_mean_of_past_weights():
+    keras.utils.set_random_seed(0)
+    gan = RecordingD(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM, seed=0)
+    gan.compile(historical_averaging=0.5, run_eagerly=True)
+    (trick,) = gan.tricks
+    gan.fit(tiny_dataset(n=48), epochs=1, verbose=0)  # 3 steps
+    assert float(trick.counts["d"]) == 3 and float(trick.counts["g"]) == 3
+    expected = [np.mean(layer, axis=0) for layer in zip(*gan.snapshots, strict=True)]
+    for average, mean in zip(trick.averages["d"], expected, strict=True):
+        np.testing.assert_allclose(np.array(average), mean, rtol=1e-5, atol=1e-7)
+    # The term: sum over D's weights of ||theta - historical mean||^2 (unweighted).
+    term = float(trick.discriminator_terms(gan, {})["d_historical_average"])
+    hand = sum(np.sum((w - m) ** 2) for w, m in zip(gan.snapshots[-1], expected, strict=True))
+    assert term == pytest.approx(hand, rel=1e-4)
+    assert term > 0
+
+
+def test_historical_averaging_starts_at_zero_and_penalises_both_players():
+    gan = tiny_model(kg.GAN, compile_kwargs={"historical_averaging": 1.0, "run_eagerly": True})
+    (trick,) = gan.tricks
+    assert float(trick.generator_terms(gan, {})["g_historical_average"]) == 0.0  # no past yet
+    # Step 2 compares the weights with the mean of one snapshot, themselves: 0.
+    logs = gan.fit(tiny_dataset(n=48), epochs=1, verbose=0).history  # from step 3 on, > 0
+    assert logs["g_historical_average"][0] > 0 and logs["d_historical_average"][0] > 0
+
+
+@pytest.mark.parametrize("step, expected", [(0, 0.3), (250, 0.225), (1000, 0.0), (5000, 0.0)])
+def test_instance_noise_falls_linearly_to_zero(step, expected):
+    gan = tiny_model(kg.GAN, compile_kwargs={"instance_noise": 0.3, "instance_noise_steps": 1000})
+    (trick,) = gan.tricks
+    gan.g_optimizer.iterations.assign(step)
+    assert float(trick.stddev(gan)) == pytest.approx(expected)
+    images = np.zeros((64, 16, 16, 1), "float32")
+    noisy = np.array(trick.augment(images, gan))
+    assert noisy.std() == pytest.approx(expected, rel=0.02, abs=1e-7)
+
+
+def test_instance_noise_reaches_every_discriminator_input_in_both_steps():
+    seen = []
+
+    class Counting(InstanceNoise):
+        def augment(self, images, model):
+            seen.append(images.shape[0])
+            return super().augment(images, model)
+
+    gan = tiny_model(kg.GAN, compile_kwargs={"run_eagerly": True})
+    gan._set_tricks([Counting(0.1)])
+    gan.fit(tiny_dataset(n=16), epochs=1, verbose=0)
+    assert seen == [16, 16, 16]  # D step: real and fake; G step: fake
+
+
+@pytest.mark.parametrize("model_class", [kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
+def test_every_trick_composes_with_every_model_class(model_class):
+    kwargs = {"critic_steps": 2} if issubclass(model_class, kg.WGAN) else {}
+    model = tiny_model(model_class, compile_kwargs={**ALL_TRICKS, "run_eagerly": True}, **kwargs)
+    logs = model.fit(tiny_data_for(model, n=16, batch_size=16), epochs=1, verbose=0).history
+    names = {"feature_matching", "d_historical_average", "g_historical_average", "instance_noise"}
+    assert names <= set(logs)
+    assert all(np.isfinite(v).all() for v in logs.values())
+
+
+def test_tricks_are_saved_loaded_and_keep_training_identically(tmp_path):
+    gan = tiny_model(kg.GAN, compile_kwargs=ALL_TRICKS)
+    gan.fit(tiny_dataset(), epochs=1, verbose=0)
+    gan.save(tmp_path / "tricks.keras")
+    loaded = keras.models.load_model(tmp_path / "tricks.keras")
+    assert loaded.get_compile_config() == gan.get_compile_config()
+    assert [type(t) for t in loaded.tricks] == [type(t) for t in gan.tricks]
+    history = gan.tricks[-1]
+    restored = loaded.tricks[-1]
+    assert float(restored.counts["d"]) == float(history.counts["d"]) == 4
+    for a, b in zip(history.averages["g"], restored.averages["g"], strict=True):
+        np.testing.assert_array_equal(np.array(a), np.array(b))
+    gan.fit(tiny_dataset(), epochs=1, verbose=0)
+    loaded.fit(tiny_dataset(), epochs=1, verbose=0)
+    for a, b in zip(weights_of(gan), weights_of(loaded), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_a_resumed_run_with_tricks_matches_an_uninterrupted_one(tmp_path):
+    compile_kwargs = {"historical_averaging": 1e-2, "instance_noise": 0.2}
+    model = tiny_model(kg.GAN, compile_kwargs=compile_kwargs)
+    data = tiny_data_for(model)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        model.fit(
+            data,
+            epochs=3,
+            callbacks=[keras.callbacks.BackupAndRestore(tmp_path), Crash(epoch=1, step=2)],
+            verbose=0,
+        )
+    resumed = tiny_model(kg.GAN, seed=99, compile_kwargs=compile_kwargs)
+    resumed.fit(data, epochs=3, callbacks=[keras.callbacks.BackupAndRestore(tmp_path)], verbose=0)
+    uninterrupted = tiny_model(kg.GAN, compile_kwargs=compile_kwargs)
+    uninterrupted.fit(data, epochs=3, verbose=0)
+    assert_same_state(training_state(resumed), training_state(uninterrupted))
+    for a, b in zip(resumed.tricks[1].weights, uninterrupted.tricks[1].weights, strict=True):
+        np.testing.assert_array_equal(np.array(a), np.array(b))
+
+
+@pytest.mark.parametrize("model_class", [kg.GAN, kg.WGAN])
+def test_tricks_under_mirrored_strategy_match_one_device(mirrored_strategy, model_class):
+    # Historical averaging and instance noise are exact across replicas. (With
+    # WGANGP's Adam(beta_1=0), one weight in 256 whose gradient is ~0 took a
+    # step of opposite sign from float summation order: 1.2e-4 apart.)
+    kwargs = {"critic_steps": 2} if model_class is kg.WGAN else {}
+    compile_kwargs = {"historical_averaging": 1e-2, "instance_noise": 0.2}
+    assert_same_training(mirrored_strategy, model_class, compile_kwargs=compile_kwargs, **kwargs)
+
+
+def test_feature_matching_under_mirrored_strategy_averages_the_replicas_terms(mirrored_strategy):
+    # Documented: batch means are per replica, the logged term is their mean.
+    trick = FeatureMatching(1.0)
+    features = np.random.default_rng(0).standard_normal((4, 8, 3)).astype("float32")
+
+    def replica_term(real, fake):
+        return trick.generator_terms(None, {"real_features": real, "fake_features": fake})[
+            "feature_matching"
+        ]
+
+    def per_replica(i):
+        return features[2 * i], features[2 * i + 1]
+
+    values = mirrored_strategy.experimental_distribute_values_from_function(
+        lambda context: per_replica(context.replica_id_in_sync_group)
+    )
+    terms = mirrored_strategy.run(replica_term, args=values)
+    total = float(mirrored_strategy.reduce("sum", terms, axis=None))
+    hand = np.mean(
+        [np.sum((f[0].mean(0) - f[1].mean(0)) ** 2) for f in (features[0:2], features[2:4])]
+    )
+    assert total == pytest.approx(hand, rel=1e-5)
+
+
+def test_bad_trick_arguments_are_named():
+    gan = kg.GAN(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM)
+    with pytest.raises(ValueError, match=r"`feature_matching` must be >= 0. .*=-1.0"):
+        gan.compile(feature_matching=-1.0)
+    with pytest.raises(ValueError, match=r"Received: historical_averaging=-0.1"):
+        gan.compile(historical_averaging=-0.1)
+    with pytest.raises(ValueError, match=r"Received: instance_noise_steps=0"):
+        gan.compile(instance_noise=0.1, instance_noise_steps=0)
+    with pytest.raises(ValueError, match=r"label_smoothing=1"):
+        gan.compile(label_smoothing=1.0)
+    plain_d = keras.Sequential(
+        [keras.Input((16, 16, 1)), keras.layers.Flatten(name="flat"), keras.layers.Dense(1)]
+    )
+    with pytest.raises(ValueError, match=r"layer named 'features'.*Received: .*'flat'"):
+        kg.GAN(tiny_generator(), plain_d, latent_dim=LATENT_DIM).compile(feature_matching=1.0)
