@@ -178,8 +178,35 @@ def test_vbn_captures_reference_activations_inside_a_trained_model():
     np.testing.assert_allclose(vbn.reference_mean, (first_batch @ dense_kernel).mean(0), atol=1e-5)
 
 
-def test_vbn_reference_is_the_global_first_batch_under_mirrored_strategy():
-    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+def test_minibatch_layers_see_each_replicas_own_batch(mirrored_strategy):
+    # Documented: under tf.distribute the minibatch statistics are per replica.
+    with mirrored_strategy.scope():
+        std_dev = MinibatchStdDev(group_size=None)
+        discrimination = MinibatchDiscrimination(num_kernels=2, kernel_dim=3)
+        discrimination.build((None, 4))
+    batch = normal(8, 4)
+    shards = [batch[:4], batch[4:]]
+
+    def replica_step():
+        replica = tf.distribute.get_replica_context().replica_id_in_sync_group
+        return std_dev(shards[replica]), discrimination(shards[replica])
+
+    std_outputs, mbd_outputs = mirrored_strategy.run(replica_step)
+    kernel = np.array(discrimination.kernel)
+    for shard, std_out, mbd_out in zip(
+        shards,
+        mirrored_strategy.experimental_local_results(std_outputs),
+        mirrored_strategy.experimental_local_results(mbd_outputs),
+        strict=True,
+    ):
+        expected_std = np.sqrt(shard.var(axis=0) + 1e-8).mean()
+        np.testing.assert_allclose(np.array(std_out)[:, -1], expected_std, rtol=1e-5)
+        expected = minibatch_features(shard, kernel.reshape(4, -1), 2, 3)
+        np.testing.assert_allclose(np.array(mbd_out), expected, rtol=1e-5)
+
+
+def test_vbn_reference_is_the_global_first_batch_under_mirrored_strategy(mirrored_strategy):
+    strategy = mirrored_strategy
     with strategy.scope():
         layer = VirtualBatchNormalization()
         layer.build((None, 3))
