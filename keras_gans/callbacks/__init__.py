@@ -3,5 +3,6 @@
 from keras_gans.callbacks.fid import FIDCallback, KIDCallback
 from keras_gans.callbacks.image_grid import ImageGrid
 from keras_gans.callbacks.terminate_on_non_finite_loss import TerminateOnNonFiniteLoss
+from keras_gans.callbacks.training_monitor import TrainingMonitor
 
-__all__ = ["FIDCallback", "ImageGrid", "KIDCallback", "TerminateOnNonFiniteLoss"]
+__all__ = ["FIDCallback", "ImageGrid", "KIDCallback", "TerminateOnNonFiniteLoss", "TrainingMonitor"]

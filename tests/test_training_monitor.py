@@ -1,0 +1,188 @@
+"""`TrainingMonitor`: each failure mode of the seeds, constructed and named; a healthy run not."""
+
+import re
+import warnings
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from conftest import LATENT_DIM, tiny_dataset, tiny_model
+
+import keras_gans as kg
+from keras_gans.callbacks.training_monitor import (
+    DISCRIMINATOR_WINNING,
+    MODE_COLLAPSE,
+    VANISHING_GRADIENTS,
+    TrainingWarning,
+)
+
+
+def ring_data(n=1024, batch_size=64):
+    points = kg.data.toy_mixture("ring8", n, seed=0) / 1.1  # radius 1 -> inside [-1, 1]
+    return tf.data.Dataset.from_tensor_slices(points).batch(batch_size, drop_remainder=True)
+
+
+def mlp_gan(ignore_z=False, seed=0, **compile_kwargs):
+    """A tiny MLP GAN on 2-D points; `ignore_z` multiplies z by 0 before the generator."""
+    keras.utils.set_random_seed(seed)
+    generator = kg.networks.mlp_generator(LATENT_DIM, (2,), units=(64, 64))
+    if ignore_z:
+        z = keras.Input((LATENT_DIM,))
+        generator = keras.Model(z, generator(keras.layers.Rescaling(0.0)(z)))
+    discriminator = kg.networks.mlp_discriminator((2,), units=(64, 64), dropout=0.0)
+    gan = kg.GAN(generator, discriminator, latent_dim=LATENT_DIM, seed=seed)
+    gan.compile(**compile_kwargs)
+    return gan
+
+
+def monitored_fit(gan, data, epochs, **monitor_kwargs):
+    """Fits with a `TrainingMonitor`; returns the monitor, the history and the warnings issued."""
+    monitor = kg.callbacks.TrainingMonitor(**monitor_kwargs)
+    with warnings.catch_warnings(record=True) as issued:
+        warnings.simplefilter("always", TrainingWarning)
+        history = gan.fit(data, epochs=epochs, verbose=0, callbacks=[monitor]).history
+    issued = [w for w in issued if issubclass(w.category, TrainingWarning)]
+    return monitor, history, issued
+
+
+def names(monitor):
+    return {failure.name for failure in monitor.warnings}
+
+
+def adam(learning_rate):
+    return keras.optimizers.Adam(learning_rate, beta_1=0.5)
+
+
+# === The constructed failures ===
+
+
+def test_minimax_gradients_vanish_against_a_strong_discriminator_non_saturating_ones_do_not():
+    # D trained alone at 10x the default rate (G frozen) becomes strong: D(G(z)) falls
+    # from 0.55 to 0.012. The same seeds, networks and D for both generator losses.
+    runs = {}
+    for loss in ("minimax", "non_saturating"):
+        gan = tiny_model(
+            kg.GAN,
+            compile_kwargs={"loss": loss, "d_optimizer": adam(2e-3), "g_optimizer": adam(0.0)},
+        )
+        runs[loss] = monitored_fit(gan, tiny_dataset(), epochs=10)
+    minimax, non_saturating = (runs[loss][1] for loss in ("minimax", "non_saturating"))
+    np.testing.assert_allclose(minimax["d_fake"], non_saturating["d_fake"], rtol=1e-3)
+    assert minimax["d_fake"][-1] < 0.05  # D is strong
+    # Measured: minimax 5.1 -> 0.18 (x0.036); non-saturating 5.1 -> 15 (x2.9).
+    minimax_ratio = minimax["g_grad_norm"][-1] / minimax["g_grad_norm"][0]
+    non_saturating_ratio = non_saturating["g_grad_norm"][-1] / non_saturating["g_grad_norm"][0]
+    assert minimax_ratio < 0.1 < 1.0 < non_saturating_ratio
+    assert minimax["g_grad_norm"][-1] < 0.05 * non_saturating["g_grad_norm"][-1]
+
+    monitor, history, issued = runs["minimax"]
+    assert VANISHING_GRADIENTS in names(monitor)
+    assert any(VANISHING_GRADIENTS in str(w.message) for w in issued)
+    (failure,) = [f for f in monitor.warnings if f.name == VANISHING_GRADIENTS]
+    assert failure.values["ratio"] < 0.1
+    assert "non_saturating" in failure.message and "g_grad_norm=" in failure.message
+    assert max(history["failures"]) >= 1
+
+    monitor, _, _ = runs["non_saturating"]
+    assert VANISHING_GRADIENTS not in names(monitor)
+    assert DISCRIMINATOR_WINNING in names(monitor)  # true of both: D is winning
+
+
+def test_a_generator_that_ignores_z_is_flagged_as_collapsed():
+    monitor, history, issued = monitored_fit(mlp_gan(ignore_z=True), ring_data(), epochs=2)
+    assert names(monitor) == {MODE_COLLAPSE}
+    assert len(issued) == 1
+    (failure,) = monitor.warnings
+    assert failure.epoch == 1 and failure.batch is None  # the second check (patience=2)
+    assert failure.values["diversity"] < 1e-3  # measured 0.000
+    assert "diversity=0.000" in failure.message and 'minibatch="stddev"' in failure.message
+    assert history["failures"] == [0.0, 1.0]
+
+
+def test_collapse_is_flagged_within_the_first_epoch_with_batch_checks():
+    monitor, _, _ = monitored_fit(mlp_gan(ignore_z=True), ring_data(), epochs=1, check_every=4)
+    (failure,) = monitor.warnings
+    assert (failure.name, failure.epoch, failure.batch) == (MODE_COLLAPSE, 0, 7)
+    assert "Epoch 0, batch 7" in failure.message
+
+
+def test_a_10x_discriminator_learning_rate_is_flagged_as_winning():
+    gan = mlp_gan(d_optimizer=adam(2e-3))
+    monitor, history, _ = monitored_fit(gan, ring_data(), epochs=6)
+    assert names(monitor) == {DISCRIMINATOR_WINNING}
+    (failure,) = monitor.warnings
+    assert failure.values["gap"] > 0.3  # measured 0.34, 0.46 at epochs 2, 3
+    assert failure.message.startswith(f"Epoch {failure.epoch}: discriminator is winning: d_real=")
+    assert "label_smoothing=0.1" in failure.message
+    gaps = np.subtract(history["d_real"], history["d_fake"])
+    assert gaps[failure.epoch] == pytest.approx(failure.values["gap"], rel=1e-5)
+
+
+def test_a_healthy_run_is_not_flagged():
+    monitor, history, issued = monitored_fit(mlp_gan(), ring_data(), epochs=8)
+    assert monitor.warnings == [] and issued == []
+    assert history["failures"] == [0.0] * 8
+    assert max(np.subtract(history["d_real"], history["d_fake"])) < 0.15  # measured 0.10
+    assert min(history["diversity"]) > 0.25  # measured 0.35
+
+
+# === The rules on hand-made logs ===
+
+
+def test_records_name_the_failure_and_the_numbers():
+    monitor = kg.callbacks.TrainingMonitor(patience=1)
+    logs = {"d_real": 0.9, "d_fake": 0.1, "g_grad_norm": 2.0, "diversity": 0.05, "note": "x"}
+    with pytest.warns(TrainingWarning, match="discriminator is winning"):
+        named = monitor.check(logs, epoch=3)
+    assert [f.name for f in named] == [DISCRIMINATOR_WINNING, MODE_COLLAPSE]
+    winning, collapse = named
+    assert winning.values == pytest.approx({"d_real": 0.9, "d_fake": 0.1, "gap": 0.8})
+    assert "d_real=0.900, d_fake=0.100: the gap 0.800 is above d_gap=0.3" in winning.message
+    assert collapse.message.startswith("Epoch 3: mode collapse suspected: diversity=0.050")
+    assert "below min_diversity=0.1" in collapse.message
+    with pytest.warns(TrainingWarning, match="generator gradients are vanishing"):
+        (vanishing,) = monitor.check({"g_grad_norm": 0.1}, epoch=4)
+    assert vanishing.values == pytest.approx(
+        {"g_grad_norm": 0.1, "peak_g_grad_norm": 2.0, "ratio": 0.05}
+    )
+    assert "g_grad_norm=0.1 is 0.050 of its peak 2, below min_grad_ratio=0.1" in vanishing.message
+    assert "kg.WGANGP" in vanishing.message
+    assert monitor.warnings == [*named, vanishing]
+
+
+def test_patience_and_no_repeats_until_the_rule_stops_holding():
+    monitor = kg.callbacks.TrainingMonitor(patience=2, min_diversity=0.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TrainingWarning)
+        counts = [
+            len(monitor.check({"diversity": value}, epoch))
+            for epoch, value in enumerate([0.1, 0.1, 0.1, 0.9, 0.1, 0.1])
+        ]
+    assert counts == [0, 1, 0, 0, 0, 1]
+
+
+def test_score_based_losses_skip_the_winning_rule():
+    monitor = kg.callbacks.TrainingMonitor(patience=1)
+    assert monitor.check({"real_score": 5.0, "fake_score": -5.0, "wasserstein": 10.0}, 0) == []
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"d_gap": 0.0},
+        {"d_gap": 1.0},
+        {"d_gap": "0.3"},
+        {"min_grad_ratio": -0.1},
+        {"min_grad_ratio": float("nan")},
+        {"min_diversity": 0},
+        {"patience": 0},
+        {"patience": 1.5},
+        {"check_every": "batch"},
+        {"check_every": 0},
+    ],
+)
+def test_bad_arguments(kwargs):
+    ((name, value),) = kwargs.items()
+    with pytest.raises(ValueError, match=re.escape(f"Received: {name}={value!r}")):
+        kg.callbacks.TrainingMonitor(**kwargs)
