@@ -133,8 +133,11 @@ def test_a_healthy_run_is_not_flagged():
 def test_records_name_the_failure_and_the_numbers():
     monitor = kg.callbacks.TrainingMonitor(patience=1)
     logs = {"d_real": 0.9, "d_fake": 0.1, "g_grad_norm": 2.0, "diversity": 0.05, "note": "x"}
-    with pytest.warns(TrainingWarning, match="discriminator is winning"):
+    with warnings.catch_warnings(record=True) as issued:
+        warnings.simplefilter("always", TrainingWarning)
         named = monitor.check(logs, epoch=3)
+    assert [str(w.message) for w in issued] == [f.message for f in named]
+    assert {w.category for w in issued} == {TrainingWarning}
     assert [f.name for f in named] == [DISCRIMINATOR_WINNING, MODE_COLLAPSE]
     winning, collapse = named
     assert winning.values == pytest.approx({"d_real": 0.9, "d_fake": 0.1, "gap": 0.8})
@@ -186,3 +189,26 @@ def test_bad_arguments(kwargs):
     ((name, value),) = kwargs.items()
     with pytest.raises(ValueError, match=re.escape(f"Received: {name}={value!r}")):
         kg.callbacks.TrainingMonitor(**kwargs)
+
+
+def test_the_reference_is_kept_across_fits_of_one_model_only():
+    monitor = kg.callbacks.TrainingMonitor(patience=1)
+    first, second = keras.Sequential(), keras.Sequential()
+    monitor.set_model(first)
+    monitor.on_train_begin()
+    assert monitor.check({"g_grad_norm": 2.0}, 0) == []
+    monitor.on_train_begin()  # a second fit of the same model (e.g. after pretraining D)
+    with pytest.warns(TrainingWarning):
+        assert [f.name for f in monitor.check({"g_grad_norm": 0.1}, 0)] == [VANISHING_GRADIENTS]
+    monitor.set_model(second)
+    monitor.on_train_begin()  # another model: a new reference
+    assert monitor.check({"g_grad_norm": 0.1}, 0) == []
+
+
+def test_a_wasserstein_critic_is_watched_without_the_winning_rule():
+    # WGAN-GP logs `wasserstein`, not probabilities: the other two rules still apply.
+    monitor = kg.callbacks.TrainingMonitor(patience=1, min_diversity=10.0)  # flags any run
+    model = tiny_model(kg.WGANGP, critic_steps=2)
+    with pytest.warns(TrainingWarning, match="mode collapse suspected"):
+        model.fit(tiny_dataset(n=32), epochs=1, verbose=0, callbacks=[monitor])
+    assert names(monitor) == {MODE_COLLAPSE}
