@@ -101,7 +101,8 @@ class TrainingMonitor(keras.callbacks.Callback):
       from 5.1 to 15 (never below 0.97 of its peak). Healthy runs: lowest
       0.34 of the peak (2-D), 0.66 (images, 6 epochs); 10x D learning rate:
       1.0 (2-D, 6 epochs).
-    - `min_diversity=0.1`: a generator that ignores z 0.000; healthy 2-D runs
+    - `min_diversity=0.1`: a generator that ignores z 0.000 (0.003 with D's
+      dropout 0.3, which reaches the features); healthy 2-D runs
       0.35 at least (the generator starts concentrated near the origin), 0.31
       with a 10x D learning rate; the tiny DCGAN about 1.1.
 
@@ -116,7 +117,8 @@ class TrainingMonitor(keras.callbacks.Callback):
         patience: number of consecutive checks a rule must hold. Defaults to `2`.
         check_every: `"epoch"` to check the epoch means at the end of every
             epoch, or an integer N to check the running means of the epoch
-            every N batches. Defaults to `"epoch"`.
+            every N batches (noisier: the first check of an epoch averages only
+            N batches). Defaults to `"epoch"`.
 
     Every end of epoch adds `failures` to the logs: the number of rules that
     currently hold for at least `patience` checks (0 for a healthy run).
