@@ -479,15 +479,13 @@ class GAN(keras.Model):
             terms, term_logs = self.trick_terms("discriminator_terms", step)
             d_loss = d_loss + terms
             scaled_loss = self.d_optimizer.scale_loss(d_loss)
-        variables = self.discriminator.trainable_variables
-        gradients = tape.gradient(scaled_loss, variables)
-        self.d_optimizer.apply_gradients(zip(gradients, variables, strict=True))
+        d_grad_norm = self._apply_gradients(tape, scaled_loss, self.discriminator, self.d_optimizer)
         return {
             "d_loss": d_loss,
             **self.adversarial_loss.discriminator_logs(real_logits, fake_logits),
             **logs,
             **term_logs,
-            "d_grad_norm": gradient_norm(self._unscaled(gradients, self.d_optimizer)),
+            "d_grad_norm": d_grad_norm,
             "diversity": feature_diversity(real_features, fake_features),
         }
 
@@ -512,23 +510,25 @@ class GAN(keras.Model):
             terms, term_logs = self.trick_terms("generator_terms", step)
             g_loss = g_loss + terms
             scaled_loss = self.g_optimizer.scale_loss(g_loss)
-        variables = self.generator.trainable_variables
-        gradients = tape.gradient(scaled_loss, variables)
-        self.g_optimizer.apply_gradients(zip(gradients, variables, strict=True))
+        g_grad_norm = self._apply_gradients(tape, scaled_loss, self.generator, self.g_optimizer)
         return {
             "g_loss": g_loss,
             **logs,
             **term_logs,
-            "g_grad_norm": gradient_norm(self._unscaled(gradients, self.g_optimizer)),
+            "g_grad_norm": g_grad_norm,
         }
 
     @staticmethod
-    def _unscaled(gradients, optimizer):
-        """The gradients of the loss itself (a `LossScaleOptimizer` scales them)."""
+    def _apply_gradients(tape, scaled_loss, network, optimizer):
+        """Updates `network` from `tape`; returns the gradient's norm (logged)."""
+        variables = network.trainable_variables
+        gradients = tape.gradient(scaled_loss, variables)
+        optimizer.apply_gradients(zip(gradients, variables, strict=True))
+        # The norm of the loss's own gradient: a `LossScaleOptimizer` scales it.
         scale = getattr(optimizer, "dynamic_scale", None)
-        if scale is None:
-            return gradients
-        return [None if g is None else g / ops.cast(scale, g.dtype) for g in gradients]
+        if scale is not None:
+            gradients = [None if g is None else g / ops.cast(scale, g.dtype) for g in gradients]
+        return gradient_norm(gradients)
 
     def train_step(self, data):
         images, labels = self.unpack_batch(data)
