@@ -150,14 +150,14 @@ def test_a_resumed_run_with_tricks_matches_an_uninterrupted_one(tmp_path):
         np.testing.assert_array_equal(np.array(a), np.array(b))
 
 
-@pytest.mark.parametrize("model_class", [kg.GAN, kg.WGAN])
-def test_tricks_under_mirrored_strategy_match_one_device(mirrored_strategy, model_class):
-    # Historical averaging and instance noise are exact across replicas. (With
-    # WGANGP's Adam(beta_1=0), one weight in 256 whose gradient is ~0 took a
-    # step of opposite sign from float summation order: 1.2e-4 apart.)
-    kwargs = {"critic_steps": 2} if model_class is kg.WGAN else {}
+def test_tricks_under_mirrored_strategy_match_one_device(mirrored_strategy):
+    # Historical averaging and instance noise are exact across replicas. They
+    # act through the hooks every class shares, so one class is tested here.
+    # (WGANGP's Adam(beta_1=0) is too sensitive for this check: one weight in
+    # 256, whose gradient is ~0, stepped the other way from float summation
+    # order, 1.2e-4 apart.)
     compile_kwargs = {"historical_averaging": 1e-2, "instance_noise": 0.2}
-    assert_same_training(mirrored_strategy, model_class, compile_kwargs=compile_kwargs, **kwargs)
+    assert_same_training(mirrored_strategy, kg.GAN, compile_kwargs=compile_kwargs)
 
 
 def test_feature_matching_under_mirrored_strategy_averages_the_replicas_terms(mirrored_strategy):
