@@ -4,6 +4,7 @@ resumed with the model, under MirroredStrategy, with every model class, and bad 
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from conftest import (
     LATENT_DIM,
     tiny_data_for,
@@ -19,7 +20,13 @@ from test_resume import Crash, assert_same_state, training_state
 import keras_gans as kg
 from keras_gans.tricks import FeatureMatching, InstanceNoise
 
-ALL_TRICKS = {"feature_matching": 1.0, "historical_averaging": 1e-2, "instance_noise": 0.2}
+ALL_TRICKS = {
+    "feature_matching": 1.0,
+    "historical_averaging": 1e-2,
+    "instance_noise": 0.2,
+    "r1_penalty": 1.0,
+    "r1_interval": 2,
+}
 
 
 def test_feature_matching_term_is_the_squared_distance_of_feature_means():
@@ -107,7 +114,10 @@ def test_every_trick_composes_with_every_model_class(model_class):
     kwargs = {"critic_steps": 2} if issubclass(model_class, kg.WGAN) else {}
     model = tiny_model(model_class, compile_kwargs={**ALL_TRICKS, "run_eagerly": True}, **kwargs)
     logs = model.fit(tiny_data_for(model, n=16, batch_size=16), epochs=1, verbose=0).history
-    names = {"feature_matching", "d_historical_average", "g_historical_average", "instance_noise"}
+    names = {
+        "feature_matching", "d_historical_average", "g_historical_average", "instance_noise",
+        "r1_penalty",
+    }  # fmt: skip
     assert names <= set(logs)
     assert all(np.isfinite(v).all() for v in logs.values())
 
@@ -119,8 +129,8 @@ def test_tricks_are_saved_loaded_and_keep_training_identically(tmp_path):
     loaded = keras.models.load_model(tmp_path / "tricks.keras")
     assert loaded.get_compile_config() == gan.get_compile_config()
     assert [type(t) for t in loaded.tricks] == [type(t) for t in gan.tricks]
-    history = gan.tricks[-1]
-    restored = loaded.tricks[-1]
+    history = gan.tricks[2]  # in TRICKS order: noise, matching, averaging, R1
+    restored = loaded.tricks[2]
     assert float(restored.counts["d"]) == float(history.counts["d"]) == 4
     for a, b in zip(history.averages["g"], restored.averages["g"], strict=True):
         np.testing.assert_array_equal(np.array(a), np.array(b))
@@ -199,3 +209,49 @@ def test_bad_trick_arguments_are_named():
     )
     with pytest.raises(ValueError, match=r"layer named 'features'.*Received: .*'flat'"):
         kg.GAN(tiny_generator(), plain_d, latent_dim=LATENT_DIM).compile(feature_matching=1.0)
+
+
+def linear_critic_gan(weights, **compile_kwargs):
+    """A GAN whose D is f(x) = <w, x> + b on 4x4 images, so grad_x f = w everywhere."""
+    critic = keras.Sequential(
+        [keras.Input((4, 4, 1)), keras.layers.Flatten(name="features"), keras.layers.Dense(1)]
+    )
+    critic.layers[-1].kernel.assign(np.reshape(weights, (-1, 1)).astype("float32"))
+    generator = keras.Sequential(
+        [
+            keras.Input((2,)),
+            keras.layers.Dense(16, activation="tanh"),
+            keras.layers.Reshape((4, 4, 1)),
+        ]
+    )
+    gan = kg.GAN(generator, critic, latent_dim=2, seed=0)
+    gan.compile(**compile_kwargs)
+    return gan
+
+
+def test_r1_penalty_is_half_the_squared_gradient_norm_on_real_images():
+    w = np.random.default_rng(0).standard_normal(16)
+    gan = linear_critic_gan(w, r1_penalty=10.0)
+    (trick,) = gan.tricks
+    real = np.random.default_rng(1).uniform(-1, 1, (8, 4, 4, 1)).astype("float32")
+    terms = trick.discriminator_terms(gan, {"real_images": tf.constant(real), "labels": None})
+    assert float(terms["r1_penalty"]) == pytest.approx(0.5 * np.sum(w**2), rel=1e-5)
+    # In the step, D's loss gets gamma times the logged term.
+    logs = gan.fit(real, batch_size=8, epochs=1, verbose=0).history
+    assert logs["r1_penalty"][0] == pytest.approx(0.5 * np.sum(w**2), rel=1e-5)
+
+
+def test_lazy_r1_is_computed_every_k_steps_and_scaled_by_k():
+    w = np.random.default_rng(0).standard_normal(16)
+    gan = linear_critic_gan(w, r1_penalty=1.0, r1_interval=4)
+    (trick,) = gan.tricks
+    step = {"real_images": tf.zeros((8, 4, 4, 1)), "labels": None}
+    full = 0.5 * np.sum(w**2)
+    for iteration, expected in ((0, 4 * full), (1, 0.0), (3, 0.0), (8, 4 * full)):
+        gan.d_optimizer.iterations.assign(iteration)
+        assert float(trick.discriminator_terms(gan, step)["r1_penalty"]) == pytest.approx(
+            expected, rel=1e-5
+        ), iteration
+    with pytest.raises(ValueError, match="Received: r1_interval=0"):
+        linear_critic_gan(w, r1_penalty=1.0, r1_interval=0)
+    assert gan.get_compile_config()["r1_interval"] == 4

@@ -179,6 +179,8 @@ class GAN(keras.Model):
         historical_averaging=0.0,
         instance_noise=0.0,
         instance_noise_steps=10_000,
+        r1_penalty=0.0,
+        r1_interval=1,
         **kwargs,
     ):
         """Configures the model for training.
@@ -211,6 +213,11 @@ class GAN(keras.Model):
                 Defaults to `0.0`.
             instance_noise_steps: generator steps over which the instance
                 noise falls linearly to 0. Defaults to `10_000`.
+            r1_penalty: gamma of the R1 penalty, `gamma / 2 * E ||grad_x
+                D(x)||^2` on real images in D's loss (`tricks.R1Penalty`,
+                Mescheder et al. 2018). Defaults to `0.0`.
+            r1_interval: compute R1 on one D step in this many, scaled by it
+                (lazy regularisation, Karras et al. 2020). Defaults to `1`.
             **kwargs: `jit_compile`, `steps_per_execution`, `run_eagerly`,
                 `auto_scale_loss`, passed to `keras.Model.compile`.
         """
@@ -240,6 +247,8 @@ class GAN(keras.Model):
                 "historical_averaging": historical_averaging,
                 "instance_noise": instance_noise,
                 "instance_noise_steps": instance_noise_steps,
+                "r1_penalty": r1_penalty,
+                "r1_interval": r1_interval,
             }
         )
         self._compile_kwargs = dict(kwargs)

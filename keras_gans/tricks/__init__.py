@@ -5,6 +5,7 @@
 | `feature_matching`     | `FeatureMatching`     | Salimans et al. 2016, sec. 3.1 |
 | `historical_averaging` | `HistoricalAveraging` | Salimans et al. 2016, sec. 3.3 |
 | `instance_noise`       | `InstanceNoise`       | Sønderby et al. 2017           |
+| `r1_penalty`           | `R1Penalty`           | Mescheder et al. 2018          |
 
 One-sided label smoothing (`label_smoothing`) lives with the losses, and
 minibatch discrimination and virtual batch normalisation are layers
@@ -15,14 +16,19 @@ A new trick is a `Trick` subclass in a new file, added to `TRICKS`.
 from keras_gans.tricks.feature_matching import FeatureMatching
 from keras_gans.tricks.historical_averaging import HistoricalAveraging
 from keras_gans.tricks.instance_noise import InstanceNoise
+from keras_gans.tricks.r1_penalty import R1Penalty
 from keras_gans.tricks.trick import Trick
 
 # In the order their hooks run.
 TRICKS = {
-    cls.compile_argument: cls for cls in (InstanceNoise, FeatureMatching, HistoricalAveraging)
+    cls.compile_argument: cls
+    for cls in (InstanceNoise, FeatureMatching, HistoricalAveraging, R1Penalty)
 }
 # Extra compile arguments of a trick, by the argument that turns it on.
-TRICK_OPTIONS = {"instance_noise": {"instance_noise_steps": "steps"}}
+TRICK_OPTIONS = {
+    "instance_noise": {"instance_noise_steps": "steps"},
+    "r1_penalty": {"r1_interval": "interval"},
+}
 
 
 def build_tricks(arguments):
@@ -52,4 +58,11 @@ def compile_arguments():
     return names
 
 
-__all__ = ["FeatureMatching", "HistoricalAveraging", "InstanceNoise", "Trick", "TRICKS"]
+__all__ = [
+    "FeatureMatching",
+    "HistoricalAveraging",
+    "InstanceNoise",
+    "R1Penalty",
+    "Trick",
+    "TRICKS",
+]
