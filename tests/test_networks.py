@@ -261,3 +261,31 @@ def test_mlp_gan_trains_on_the_ring_of_gaussians():
 def test_bad_network_arguments(build, message):
     with pytest.raises(ValueError, match=message):
         build()
+
+
+def test_spectral_norm_bounds_every_weight_matrix_of_the_discriminator(tmp_path):
+    keras.utils.set_random_seed(0)
+    d = kg.networks.dcgan_discriminator(
+        (16, 16, 1), filters=8, normalization=None, spectral_norm=True
+    )
+    wrapped = [layer for layer in d.layers if isinstance(layer, keras.layers.SpectralNormalization)]
+    assert [layer.name for layer in wrapped] == ["down1_conv", "down2_conv", "logit"]
+    gan = kg.GAN(kg.networks.dcgan_generator(8, (16, 16, 1), filters=16), d, latent_dim=8, seed=0)
+    gan.compile(d_optimizer=keras.optimizers.SGD(10.0))  # big steps: weights would blow up
+    images = np.random.default_rng(0).uniform(-1, 1, (32, 16, 16, 1)).astype("float32")
+    gan.fit(images, batch_size=16, epochs=1, verbose=0)
+    # Each training-mode call divides the kernels by their top singular value,
+    # estimated by one power iteration per call: a few calls converge it.
+    for _ in range(5):
+        d(images, training=True)
+    for layer in wrapped:
+        kernel = np.array(layer.layer.kernel)
+        sigma = np.linalg.svd(kernel.reshape(-1, kernel.shape[-1]), compute_uv=False)[0]
+        assert sigma == pytest.approx(1.0, abs=0.02), layer.name
+    gan.save(tmp_path / "sn.keras")
+    loaded = keras.models.load_model(tmp_path / "sn.keras")
+    z = np.random.default_rng(1).standard_normal((4, 8)).astype("float32")
+    np.testing.assert_array_equal(
+        np.array(loaded.discriminator(gan.generator(z), training=False)),
+        np.array(gan.discriminator(gan.generator(z), training=False)),
+    )

@@ -140,6 +140,15 @@ def dcgan_generator(
     return keras.Model(inputs, images, name=name)
 
 
+def _spectral(layer, spectral_norm):
+    """`layer`, or `layer` under `keras.layers.SpectralNormalization` with its name."""
+    if not spectral_norm:
+        return layer
+    name = layer.name
+    layer.name = f"{name}_unnormalized"
+    return layers.SpectralNormalization(layer, name=name)
+
+
 def dcgan_discriminator(
     image_shape,
     num_classes=None,
@@ -147,6 +156,7 @@ def dcgan_discriminator(
     kernel_size=4,
     normalization="batch",
     minibatch=None,
+    spectral_norm=False,
     name="discriminator",
 ):
     """Builds a DCGAN discriminator: [Conv2D, BN, LeakyReLU(0.2)]* -> logit.
@@ -176,6 +186,12 @@ def dcgan_discriminator(
             stays the sample's own features, without the minibatch ones. Both
             are per-replica statistics under a `tf.distribute` strategy.
             Defaults to `None`.
+        spectral_norm: bool. If True, every convolution and the logit
+            `Dense` are wrapped in `keras.layers.SpectralNormalization`
+            (Miyato et al. 2018), keeping their names: each weight matrix is
+            divided by its largest singular value, estimated by one power
+            iteration per training step, which bounds D's Lipschitz constant.
+            Usually with `normalization=None` (SNGAN). Defaults to `False`.
         name: model name. Defaults to `"discriminator"`.
 
     Returns:
@@ -196,7 +212,9 @@ def dcgan_discriminator(
         Discriminator", ICLR 2018; Salimans et al., "Improved Techniques for
         Training GANs", NeurIPS 2016 (minibatch discrimination); Karras et
         al., "Progressive Growing of GANs for Improved Quality, Stability,
-        and Variation", ICLR 2018 (minibatch standard deviation).
+        and Variation", ICLR 2018 (minibatch standard deviation); Miyato et
+        al., "Spectral Normalization for Generative Adversarial Networks",
+        ICLR 2018.
     """
     height, width, channels = check_image_shape(image_shape)
     _check_num_classes(num_classes)
@@ -209,13 +227,16 @@ def dcgan_discriminator(
     for i in range(steps):
         if i == steps - 1:
             x = add_minibatch_stddev(x, minibatch)
-        x = layers.Conv2D(
-            filters,
-            kernel_size,
-            strides=2,
-            padding="same",
-            use_bias=i == 0 or normalization is None,
-            name=f"down{i + 1}_conv",
+        x = _spectral(
+            layers.Conv2D(
+                filters,
+                kernel_size,
+                strides=2,
+                padding="same",
+                use_bias=i == 0 or normalization is None,
+                name=f"down{i + 1}_conv",
+            ),
+            spectral_norm,
         )(x)
         if i > 0 and normalization is not None:
             x = _NORMALIZATIONS[normalization](f"down{i + 1}_norm")(x)
@@ -223,7 +244,7 @@ def dcgan_discriminator(
         filters *= 2
     features = layers.Flatten(name="features")(x)
     phi = add_minibatch_discrimination(features, minibatch)
-    logits = layers.Dense(1, name="logit")(phi)
+    logits = _spectral(layers.Dense(1, name="logit"), spectral_norm)(phi)
 
     if num_classes is None:
         return keras.Model(images, logits, name=name)
