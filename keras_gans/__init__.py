@@ -18,16 +18,19 @@ Submodules:
     `data`: `load(name, ...)` -> `tf.data.Dataset` of images in [-1, 1],
         `scale_images`, `toy_mixture` (2-D Gaussian mixtures).
     `callbacks`: `ImageGrid`, `FIDCallback`, `KIDCallback`,
-        `TerminateOnNonFiniteLoss`.
+        `TerminateOnNonFiniteLoss`, `TrainingMonitor`.
     `metrics`: `frechet_distance`, feature extractors and the named metrics
         (FID, KID, IS, precision/recall, conditional accuracy) and `Evaluator`,
         `mode_coverage` for the toy mixtures.
     `images`: `to_uint8`, `make_grid`, `save_grid`, `save_gif`.
     `layers`: `MinibatchDiscrimination`, `MinibatchStdDev`,
         `VirtualBatchNormalization`.
+    `tricks`: the training tricks behind `GAN.compile`'s arguments
+        (`FeatureMatching`, `HistoricalAveraging`, `InstanceNoise`,
+        `R1Penalty`) and their base class `Trick`.
 """
 
-from keras_gans import callbacks, data, images, layers, losses, metrics, networks
+from keras_gans import callbacks, data, images, layers, losses, metrics, networks, tricks
 from keras_gans.export import export_generator
 from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
 from keras_gans.train import train  # the function; the module stays keras_gans.train
@@ -48,4 +51,5 @@ __all__ = [
     "losses",
     "metrics",
     "networks",
+    "tricks",
 ]
