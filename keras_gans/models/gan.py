@@ -40,10 +40,15 @@ class GAN(keras.Model):
 
     ```
     unpack_batch -> deal_batch (one part of the batch per D step)
-      for each part: train_discriminator (discriminator_loss) -> after_discriminator_step
-      train_generator (generator_loss) -> after_generator_step
+      for each part: train_discriminator -> after_discriminator_step
+                     (D's inputs through the tricks' `augment`; discriminator_loss
+                     + the tricks' terms; the tricks' after-D hooks)
+      train_generator -> after_generator_step
+                     (generator_loss + the tricks' terms; the tricks' after-G hooks)
     -> update_trackers (one Mean per name the step returned)
     ```
+
+    The tricks (`keras_gans.tricks`) are turned on by `compile` arguments.
 
     Every value the hooks return is logged under its own name: a tracker is
     made the first time a name appears. Every loss term, and every logged
@@ -55,7 +60,9 @@ class GAN(keras.Model):
     `d_real` / `d_fake`, the mean probability D assigns to real and generated
     images. At the equilibrium D*(x) = p_data / (p_data + p_g) = 1/2, so both
     drifting towards 0.5 is the sign of a balanced game; `d_real` -> 1 with
-    `d_fake` -> 0 means D is winning. With `fit(validation_data=...)` or
+    `d_fake` -> 0 means D is winning. Every step also logs `d_grad_norm`,
+    `g_grad_norm` and `diversity` (see `keras_gans/models/diagnostics.py`),
+    which `kg.callbacks.TrainingMonitor` reads. With `fit(validation_data=...)` or
     `evaluate`, `test_step` logs D's loss and outputs on held-out real images
     against fresh fakes (`val_d_loss`, `val_d_real`, ...): a validation
     `d_real` well below the training one is D overfitting the training set.
