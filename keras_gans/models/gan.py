@@ -416,8 +416,9 @@ class GAN(keras.Model):
     def discriminator_loss(self, real_logits, fake_logits, real_images, fake_images, labels):
         """The discriminator's loss and extra values to log, as `(loss, logs)`.
 
-        Subclasses and tricks add penalties here (see `WGANGP`); every term,
-        and every logged value, is a global-batch mean (`global_batch_mean`).
+        Subclasses add penalties here (see `WGANGP`); the tricks' terms are
+        added after it (`trick_terms`). Every term, and every logged value,
+        is a global-batch mean (`global_batch_mean`).
         """
         loss = self.adversarial_loss.discriminator_loss(real_logits, fake_logits)
         return loss, {}
@@ -445,9 +446,9 @@ class GAN(keras.Model):
     def discriminate(self, images, labels, training=True, augment=True):
         """D's `(logits, features)` for one batch, its inputs augmented by the tricks.
 
-        `features` is the output of D's `"features"` layer (its flattened
-        inputs if it has none). Real and fake batches go through D in
-        separate calls, as in DCGAN.
+        `features` is the output of D's `"features"` layer (its image inputs
+        if it has none). Real and fake batches go through D in separate
+        calls, as in DCGAN.
         """
         if augment:
             for trick in self.tricks:
