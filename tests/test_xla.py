@@ -73,8 +73,9 @@ print(json.dumps(report))
 """
 
 
-# Two processes of two classes each, so that each test stays short (XLA compiles
-# every train step and the reloaded model's again).
+# Two processes of two classes each (XLA compiles every train step and the
+# reloaded model's again): about 30 s each here, so marked slow (run in CI).
+@pytest.mark.slow
 @pytest.mark.parametrize("model_names", ["GAN,WGANGP", "ConditionalGAN,WGAN"])
 def test_every_model_class_trains_under_xla(model_names, tmp_path):
     result = subprocess.run(
