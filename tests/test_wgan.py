@@ -133,3 +133,20 @@ def test_bad_wgan_arguments():
     model = tiny_model(kg.WGAN, critic_steps=5)
     with pytest.raises(ValueError, match="Received: batches of 4 images"):
         model.fit(tiny_data_for(model, n=8, batch_size=4), verbose=0)
+
+
+def test_wgan_gp_trains_on_2d_points():
+    # Interpolation weights broadcast over examples of any rank, here (batch, 2).
+    keras.utils.set_random_seed(0)
+    wgan = kg.WGANGP(
+        kg.networks.mlp_generator(2, (2,), units=(16,)),
+        kg.networks.mlp_discriminator((2,), units=(16,), dropout=0.0),
+        latent_dim=2,
+        critic_steps=2,
+        seed=0,
+    )
+    wgan.compile(run_eagerly=True)
+    assert wgan.interpolation_weights(5, rank=2).shape == (5, 1)
+    points = kg.data.toy_mixture("ring8", 32, seed=0) / 1.1
+    history = wgan.fit(points, batch_size=16, epochs=1, verbose=0).history
+    assert np.isfinite(history["gradient_penalty"]).all() and history["gradient_penalty"][0] > 0

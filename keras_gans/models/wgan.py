@@ -198,10 +198,12 @@ class WGANGP(WGAN):
     def default_optimizer(self):
         return keras.optimizers.Adam(learning_rate=1e-4, beta_1=0.0, beta_2=0.9)
 
-    def interpolation_weights(self, batch_size):
-        """alpha ~ U(0, 1), one per example, shaped `(batch_size, 1, 1, 1)`."""
+    def interpolation_weights(self, batch_size, rank=4):
+        """alpha ~ U(0, 1), one per example, shaped `(batch_size, 1, ...)` to broadcast
+        over examples of rank `rank` (4 for images, 2 for points)."""
+        shape = (1,) * (rank - 1)
         return self.draw_for_replica(
-            lambda n: keras.random.uniform((n, 1, 1, 1), seed=self.seed_generator),
+            lambda n: keras.random.uniform((n, *shape), seed=self.seed_generator),
             batch_size,
         )
 
@@ -211,14 +213,16 @@ class WGANGP(WGAN):
         Args:
             real_images, fake_images: batches of the same shape.
             labels: labels for a conditional critic, or None.
-            alpha: interpolation weights `(batch, 1, 1, 1)`; drawn per example
+            alpha: interpolation weights `(batch, 1, ...)`; drawn per example
                 with `interpolation_weights` when None.
 
         Returns:
             The penalty, averaged over the global batch (unweighted).
         """
         if alpha is None:
-            alpha = self.interpolation_weights(ops.shape(real_images)[0])
+            alpha = self.interpolation_weights(
+                ops.shape(real_images)[0], rank=len(real_images.shape)
+            )
         interpolates = real_images + alpha * (fake_images - real_images)
         with tf.GradientTape() as tape:
             tape.watch(interpolates)
