@@ -1,0 +1,49 @@
+"""The recommended anti-collapse recipe on the mode-collapse benchmark (minutes; marked slow).
+
+Runs `benchmarks/mode_collapse.py`'s own `run` (same networks, optimizer,
+3,000 steps and protocol) on ring8 seeds 0 and 1: the recipe (feature
+matching, weight 1) and the vanilla GAN.
+
+Measured with `benchmarks/mode_collapse.py` (benchmarks/results/mode_collapse.txt):
+the recipe covered 8/8 ring modes on both seeds with 0.951 +- 0.005 high-quality
+samples (8/8 on all 10 seeds, 0.948 +- 0.021); the vanilla GAN covered 0.9/8 modes
+on average over 10 seeds (0 on 9 of them). Asserted with margin: >= 7 modes and
+>= 0.85 high quality for the recipe, fewer modes in total for vanilla. This test
+was written at the end of the time budget and has not yet been run as a test
+(conftest.py enables op determinism, which may change the numerics slightly).
+
+    pytest -m slow tests/test_mode_collapse_slow.py
+"""
+
+import importlib.util
+import pathlib
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+BENCHMARK = pathlib.Path(__file__).parents[1] / "benchmarks" / "mode_collapse.py"
+STEPS = 3000
+
+
+@pytest.fixture(scope="module")
+def benchmark():
+    spec = importlib.util.spec_from_file_location("mode_collapse", BENCHMARK)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def coverage(benchmark, name, mixture, seed):
+    result, _ = benchmark.run(benchmark.CONFIGS[name], mixture, seed, STEPS)
+    print(name, mixture, seed, result)
+    return result
+
+
+def test_recipe_covers_the_ring_where_vanilla_collapses(benchmark):
+    recipe = [coverage(benchmark, "recipe", "ring8", seed) for seed in (0, 1)]
+    vanilla = [coverage(benchmark, "vanilla", "ring8", seed) for seed in (0, 1)]
+    for result in recipe:
+        assert result["modes"] >= 7
+        assert result["high_quality"] >= 0.85
+    assert sum(r["modes"] for r in vanilla) < sum(r["modes"] for r in recipe)
