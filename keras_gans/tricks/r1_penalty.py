@@ -1,8 +1,8 @@
 """The R1 penalty (Mescheder et al. 2018): D's gradient on real data, held near 0."""
 
-import tensorflow as tf
 from keras import ops
 
+from keras_gans import mixed_precision
 from keras_gans.losses import global_batch_mean
 from keras_gans.tricks.trick import Trick
 
@@ -46,14 +46,15 @@ class R1Penalty(Trick):
 
     def gradient_penalty(self, model, real_images, labels):
         """E ||grad_x D(x)||^2 / 2 over `real_images`, a global-batch mean."""
-        with tf.GradientTape() as tape:
-            tape.watch(real_images)
-            logits = model.discriminator(
-                model.discriminator_inputs(real_images, labels), training=True
-            )
-        gradients = tape.gradient(logits, real_images)  # of the sum over the batch
+        # Per example, under D's loss scale (mixed_float16), unscaled to float32.
+        gradients, finite = mixed_precision.input_gradients(
+            lambda x: model.discriminator(model.discriminator_inputs(x, labels), training=True),
+            real_images,
+            model.d_optimizer,
+        )
         axes = list(range(1, len(gradients.shape)))
-        return global_batch_mean(0.5 * ops.sum(ops.square(gradients), axis=axes))
+        penalty = global_batch_mean(0.5 * ops.sum(ops.square(gradients), axis=axes))
+        return mixed_precision.zero_if_overflowed(penalty, finite)
 
     def discriminator_terms(self, model, step):
         real_images, labels = step["real_images"], step["labels"]
