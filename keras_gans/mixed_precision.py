@@ -62,7 +62,8 @@ def loss_scale(optimizer):
     while it applies gradients.
     """
     if isinstance(optimizer, keras.optimizers.LossScaleOptimizer):
-        return ops.convert_to_tensor(optimizer.dynamic_scale)
+        # A copy: `ops.convert_to_tensor` would return the variable itself.
+        return tf.identity(optimizer.dynamic_scale.value)
     return optimizer.loss_scale_factor  # a float or None
 
 
@@ -142,16 +143,16 @@ def skip_together(gradients, optimizer):
     it runs on, before they are summed across replicas (Keras 3.15 sums them
     inside the wrapped optimizer). When one replica overflows and the others
     do not, some would apply an update holding inf. Here the replicas agree
-    first (a minimum of one flag): if any replica's gradients are not finite,
+    first (a sum of overflow flags): if any replica's gradients are not finite,
     every replica's become NaN, so that all of them skip the step and lower
     the scale. Outside a `LossScaleOptimizer` or with one replica the
     gradients are returned as they are.
     """
     if not isinstance(optimizer, keras.optimizers.LossScaleOptimizer) or num_replicas() == 1:
         return gradients
-    finite = ops.cast(all_finite(gradients), "float32")
-    finite = tf.distribute.get_replica_context().all_reduce("min", finite)
-    poison = ops.where(finite > 0.5, 0.0, float("nan"))
+    overflowed = 1.0 - ops.cast(all_finite(gradients), "float32")
+    overflowed = tf.distribute.get_replica_context().all_reduce("sum", overflowed)
+    poison = ops.where(overflowed > 0.5, float("nan"), 0.0)
     return [None if g is None else g + ops.cast(poison, g.dtype) for g in gradients]
 
 
