@@ -18,7 +18,9 @@ Submodules:
     `data`: `load(name, ...)` -> `tf.data.Dataset` of images in [-1, 1],
         `scale_images`, `toy_mixture` (2-D Gaussian mixtures).
     `callbacks`: `ImageGrid`, `FIDCallback`, `KIDCallback`,
-        `TerminateOnNonFiniteLoss`, `TrainingMonitor`.
+        `MultiWorkerBackupAndRestore`, `TerminateOnNonFiniteLoss`, `TrainingMonitor`.
+    `distribute`: `get_strategy(name)` (`"mirrored"`, `"multi_worker"`),
+        `is_multi_worker`, `is_chief`, `worker`, `shard_by_data`.
     `metrics`: `frechet_distance`, feature extractors and the named metrics
         (FID, KID, IS, precision/recall, conditional accuracy) and `Evaluator`,
         `mode_coverage` for the toy mixtures.
@@ -30,7 +32,17 @@ Submodules:
         `R1Penalty`) and their base class `Trick`.
 """
 
-from keras_gans import callbacks, data, images, layers, losses, metrics, networks, tricks
+from keras_gans import (
+    callbacks,
+    data,
+    distribute,
+    images,
+    layers,
+    losses,
+    metrics,
+    networks,
+    tricks,
+)
 from keras_gans.export import export_generator
 from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
 from keras_gans.train import train  # the function; the module stays keras_gans.train
@@ -46,6 +58,7 @@ __all__ = [
     "train",
     "callbacks",
     "data",
+    "distribute",
     "images",
     "layers",
     "losses",

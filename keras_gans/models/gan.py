@@ -5,8 +5,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_gans import distribute, mixed_precision
 from keras_gans import losses as losses_module
-from keras_gans import mixed_precision
 from keras_gans import tricks as tricks_module
 from keras_gans.callbacks.terminate_on_non_finite_loss import TerminateOnNonFiniteLoss
 from keras_gans.latent import latent_vectors
@@ -610,7 +610,8 @@ class GAN(keras.Model):
         """
         for name, value in results.items():
             self._trackers.get(name).update_state(losses_module.unscale_for_logging(value))
-        return {name: tracker.result() for name, tracker in self._trackers.items()}
+        logs = {name: tracker.result() for name, tracker in self._trackers.items()}
+        return distribute.worker_logs(logs)  # shaped for Keras' multi-worker reduction
 
     @property
     def metrics(self):
@@ -655,6 +656,16 @@ class GAN(keras.Model):
             callbacks=callbacks,
             **kwargs,
         )
+
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        # Keras averages one input batch across replicas to build the model
+        # before training; under MultiWorkerMirroredStrategy that fails for
+        # (images, labels) batches (keras-team/keras#20585). A GAN is built by
+        # its constructor and `compile`, so it needs no batch (see
+        # keras_gans.distribute).
+        if distribute.is_multi_worker(self.distribute_strategy):
+            iterator = None
+        return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
     # === Sampling ===
 
