@@ -8,7 +8,9 @@ baseline are computed round by round and reported as median [min, max].
 
 1. **Steady state**: one `fit` per contender per round; images/s over its last
    `--steps` steps, timed by a callback after `--warmup` steps (so no tracing,
-   compilation or iterator start-up is counted).
+   compilation or iterator start-up is counted). Rounds are short (about a
+   second per contender) and many, so that the load of other processes on a
+   shared machine changes little within a round.
 2. **Repeated short fits**: what notebooks and callbacks do. Each round times
    whole `fit(steps_per_epoch=--short-steps)` calls, each on a new iterator of the
    same dataset. `tf.data` iterators with autotuning on (the default) block the
@@ -35,8 +37,8 @@ Contenders (training):
 - `GAN.fit` with `jit_compile` / `steps_per_execution` set by hand.
 - `tf.function loop`: a hand-written loop, the floor of what Python costs.
 
-    python benchmarks/throughput.py [--rounds 5] [--steps 40] [--warmup 5] \\
-        [--short-steps 30] [--skip-evaluation]
+    python benchmarks/throughput.py [--rounds 20] [--steps 10] [--warmup 3] \\
+        [--short-rounds 6] [--short-steps 30] [--skip-evaluation]
 """
 
 import argparse
@@ -299,9 +301,10 @@ def ratio_spread(values):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batch-size", type=int, default=128)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--steps", type=int, default=40, help="timed steps per steady fit")
-    parser.add_argument("--warmup", type=int, default=5, help="untimed steps first")
+    parser.add_argument("--rounds", type=int, default=20, help="steady-state rounds")
+    parser.add_argument("--steps", type=int, default=10, help="timed steps per steady fit")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed steps first")
+    parser.add_argument("--short-rounds", type=int, default=6, help="repeated-fit rounds")
     parser.add_argument("--short-steps", type=int, default=30, help="steps per short fit")
     parser.add_argument("--spe", type=int, default=10, help="steps_per_execution tried")
     parser.add_argument("--skip-evaluation", action="store_true")
@@ -359,7 +362,7 @@ def main():
         peaks.append(peak())
         for name, model in contenders.items():
             warmup = max(args.warmup, model.steps_per_execution)
-            rates[name].append(steady_rate(model, dataset, args.steps, warmup, batch))
+            rates[name].append(steady_rate(model, quiet_dataset, args.steps, warmup, batch))
         for name, loop in loops.items():
             rates[name].append(loop_rate(loop, dataset, args.steps, args.warmup, batch))
     baseline = rates["keras.io train_step"]
@@ -379,7 +382,7 @@ def main():
     }
     short_rates = {name: [] for name in short}
     deletions = {name: IteratorDeletionClock() for name in short}
-    for _ in range(args.rounds):
+    for _ in range(args.short_rounds):
         for name, (model, data) in short.items():
             short_rates[name].append(
                 short_fit_rate(model, data, args.short_steps, batch, deletions[name])
@@ -387,7 +390,7 @@ def main():
     baseline = short_rates["keras.io train_step"]
     print(
         f"\n2. Repeated short fits: fit(steps_per_epoch={args.short_steps}) on a new iterator, "
-        f"{args.rounds} rounds"
+        f"{args.short_rounds} rounds"
     )
     print(f"{'contender':32s} {'images/s median [min, max]':>30s} {'vs keras.io':>22s}  "
           "iterator deletion mean")  # fmt: skip
