@@ -114,6 +114,7 @@ def train(
     if verbose == "auto":
         verbose = 1 if sys.stdout.isatty() else 2
     preset = get_preset(model)
+    mixed_precision.check_policy(precision)
     if strategy is None or isinstance(strategy, str):
         # First of all: a multi-worker strategy must exist before any TF operation.
         strategy = distribute.get_strategy(strategy)

@@ -297,3 +297,4 @@ def test_train_recipe_builds_under_the_precision_asked_and_restores_the_policy(t
     assert keras.mixed_precision.global_policy().name == "float32"
     with pytest.raises(ValueError, match="Received: precision='half'"):
         kg.train(out=str(tmp_path / "bad"), precision="half")
+    assert not (tmp_path / "bad").exists()  # refused before any work
