@@ -41,7 +41,7 @@ def test_keras_tensorboard_callback_logs_every_model_class(model_class, tmp_path
         model_class, **({"critic_steps": 2} if issubclass(model_class, kg.WGAN) else {})
     )
     board = keras.callbacks.TensorBoard(str(tmp_path), histogram_freq=1)
-    history = model.fit(tiny_data_for(model, n=32), epochs=2, callbacks=[board], verbose=0).history
+    history = model.fit(tiny_data_for(model, n=16), epochs=2, callbacks=[board], verbose=0).history
     logged = events(tmp_path / "train")
     for name, values in history.items():  # every logged value, every epoch
         steps = [step for step, _ in logged[f"epoch_{name}"]]
