@@ -15,11 +15,14 @@ def get(identifier):
     """The augmentation trick for `compile(augment=identifier)`; None when off.
 
     Args:
-        identifier: None or `""` (off), a comma-separated policy string, a
-            `DiffAugment` or `ADA` instance, or the config of one (as saved).
+        identifier: None or `""` (off), a comma-separated policy string,
+            `"ada"` (`ADA()` with its defaults), a `DiffAugment` or `ADA`
+            instance, or the config of one (as saved).
     """
     if identifier is None or identifier == "":
         return None
+    if identifier == "ada":
+        return ADA()
     if isinstance(identifier, (DiffAugment, ADA)):
         return identifier
     if isinstance(identifier, dict):

@@ -253,8 +253,8 @@ class GAN(keras.Model):
             augment: augmentation of every discriminator input, real and fake,
                 in both steps (`keras_gans.augment`): a DiffAugment policy such
                 as `"translation,cutout,color"` (Zhao et al. 2020), a
-                `kg.augment.DiffAugment`, or a `kg.augment.ADA` (Karras et al.
-                2020). Defaults to `None` (none).
+                `kg.augment.DiffAugment`, or `"ada"` / a `kg.augment.ADA`
+                (Karras et al. 2020). Defaults to `None` (none).
             **kwargs: `jit_compile`, `steps_per_execution`, `run_eagerly`,
                 `auto_scale_loss`, passed to `keras.Model.compile`.
         """
