@@ -26,6 +26,7 @@ ALL_TRICKS = {
     "instance_noise": 0.2,
     "r1_penalty": 1.0,
     "r1_interval": 2,
+    "r2_penalty": 0.5,
 }
 
 
@@ -116,7 +117,7 @@ def test_every_trick_composes_with_every_model_class(model_class):
     logs = model.fit(tiny_data_for(model, n=16, batch_size=16), epochs=1, verbose=0).history
     names = {
         "feature_matching", "d_historical_average", "g_historical_average", "instance_noise",
-        "r1_penalty",
+        "r1_penalty", "r2_penalty",
     }  # fmt: skip
     assert names <= set(logs)
     assert all(np.isfinite(v).all() for v in logs.values())
