@@ -6,9 +6,9 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import tiny_data_for, tiny_dataset, tiny_images, tiny_model, weights_of
+from conftest import assert_keep_training_alike, tiny_dataset, tiny_images, tiny_model
 from test_distribution import assert_same_training
-from test_resume import Crash, assert_same_state, training_state
+from test_resume import assert_same_state, resumed_and_uninterrupted, training_state
 
 import keras_gans as kg
 from keras_gans.augment import ADA, DiffAugment, operations
@@ -168,31 +168,16 @@ def test_ada_logs_p_and_rt_and_they_are_saved_and_restored(tmp_path):
     assert isinstance(restored, ADA) and restored.get_config() == ada.get_config()
     for a, b in zip(ada.weights, restored.weights, strict=True):
         np.testing.assert_array_equal(np.array(a), np.array(b))
-    gan.fit(tiny_dataset(), epochs=1, verbose=0)
-    loaded.fit(tiny_dataset(), epochs=1, verbose=0)
-    for a, b in zip(weights_of(gan), weights_of(loaded), strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    assert_keep_training_alike(gan, loaded)
 
 
 def test_a_resumed_run_with_ada_matches_an_uninterrupted_one(tmp_path):
     # ADA covers both: its p and sums, and the augmentation's draws from the model's noise.
-    def model(seed=0):
-        return tiny_model(
-            kg.GAN, seed=seed, compile_kwargs={"augment": ADA(interval=1, adjustment_images=64)}
-        )
+    def model(seed):
+        ada = ADA(interval=1, adjustment_images=64)
+        return tiny_model(kg.GAN, seed=seed, compile_kwargs={"augment": ada})
 
-    data = tiny_data_for(model(), n=32)
-    with pytest.raises(RuntimeError, match="simulated crash"):
-        model().fit(
-            data,
-            epochs=2,
-            callbacks=[keras.callbacks.BackupAndRestore(tmp_path), Crash(epoch=1, step=1)],
-            verbose=0,
-        )
-    resumed = model(seed=99)
-    resumed.fit(data, epochs=2, callbacks=[keras.callbacks.BackupAndRestore(tmp_path)], verbose=0)
-    uninterrupted = model()
-    uninterrupted.fit(data, epochs=2, verbose=0)
+    resumed, uninterrupted = resumed_and_uninterrupted(model, tmp_path)
     assert_same_state(training_state(resumed), training_state(uninterrupted))
     assert float(resumed.tricks[0].p) == float(uninterrupted.tricks[0].p)
 

@@ -7,7 +7,7 @@ import pytest
 import tensorflow as tf
 from conftest import LATENT_DIM, tiny_data_for, tiny_dataset, tiny_model, weights_of
 from test_distribution import assert_same_training
-from test_resume import Crash, assert_same_state, training_state
+from test_resume import assert_same_state, resumed_and_uninterrupted, training_state
 
 import keras_gans as kg
 
@@ -79,21 +79,10 @@ def test_the_average_is_saved_and_restored(tmp_path):
 
 
 def test_a_resumed_run_with_an_average_matches_an_uninterrupted_one(tmp_path):
-    def model(seed=0):
+    def model(seed):
         return tiny_model(kg.GAN, seed=seed, ema_decay=0.9)
 
-    data = tiny_data_for(model(), n=32)
-    with pytest.raises(RuntimeError, match="simulated crash"):
-        model().fit(
-            data,
-            epochs=2,
-            callbacks=[keras.callbacks.BackupAndRestore(tmp_path), Crash(epoch=1, step=1)],
-            verbose=0,
-        )
-    resumed = model(seed=99)
-    resumed.fit(data, epochs=2, callbacks=[keras.callbacks.BackupAndRestore(tmp_path)], verbose=0)
-    uninterrupted = model()
-    uninterrupted.fit(data, epochs=2, verbose=0)
+    resumed, uninterrupted = resumed_and_uninterrupted(model, tmp_path)
     assert_same_state(training_state(resumed), training_state(uninterrupted))  # EMA included
     assert float(resumed.ema.updates) == 4
 

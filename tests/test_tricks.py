@@ -7,15 +7,15 @@ import pytest
 import tensorflow as tf
 from conftest import (
     LATENT_DIM,
+    assert_keep_training_alike,
     tiny_data_for,
     tiny_dataset,
     tiny_discriminator,
     tiny_generator,
     tiny_model,
-    weights_of,
 )
 from test_distribution import assert_same_training
-from test_resume import Crash, assert_same_state, training_state
+from test_resume import assert_same_state, resumed_and_uninterrupted, training_state
 
 import keras_gans as kg
 from keras_gans.tricks import FeatureMatching, InstanceNoise
@@ -135,27 +135,15 @@ def test_tricks_are_saved_loaded_and_keep_training_identically(tmp_path):
     assert float(restored.counts["d"]) == float(history.counts["d"]) == 4
     for a, b in zip(history.averages["g"], restored.averages["g"], strict=True):
         np.testing.assert_array_equal(np.array(a), np.array(b))
-    gan.fit(tiny_dataset(), epochs=1, verbose=0)
-    loaded.fit(tiny_dataset(), epochs=1, verbose=0)
-    for a, b in zip(weights_of(gan), weights_of(loaded), strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    assert_keep_training_alike(gan, loaded)
 
 
 def test_a_resumed_run_with_tricks_matches_an_uninterrupted_one(tmp_path):
-    compile_kwargs = {"historical_averaging": 1e-2, "instance_noise": 0.2}
-    model = tiny_model(kg.GAN, compile_kwargs=compile_kwargs)
-    data = tiny_data_for(model)
-    with pytest.raises(RuntimeError, match="simulated crash"):
-        model.fit(
-            data,
-            epochs=3,
-            callbacks=[keras.callbacks.BackupAndRestore(tmp_path), Crash(epoch=1, step=2)],
-            verbose=0,
-        )
-    resumed = tiny_model(kg.GAN, seed=99, compile_kwargs=compile_kwargs)
-    resumed.fit(data, epochs=3, callbacks=[keras.callbacks.BackupAndRestore(tmp_path)], verbose=0)
-    uninterrupted = tiny_model(kg.GAN, compile_kwargs=compile_kwargs)
-    uninterrupted.fit(data, epochs=3, verbose=0)
+    def model(seed):
+        compile_kwargs = {"historical_averaging": 1e-2, "instance_noise": 0.2}
+        return tiny_model(kg.GAN, seed=seed, compile_kwargs=compile_kwargs)
+
+    resumed, uninterrupted = resumed_and_uninterrupted(model, tmp_path)
     assert_same_state(training_state(resumed), training_state(uninterrupted))
     for a, b in zip(resumed.tricks[1].weights, uninterrupted.tricks[1].weights, strict=True):
         np.testing.assert_array_equal(np.array(a), np.array(b))
