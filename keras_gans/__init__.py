@@ -27,10 +27,22 @@ Submodules:
         `VirtualBatchNormalization`.
     `tricks`: the training tricks behind `GAN.compile`'s arguments
         (`FeatureMatching`, `HistoricalAveraging`, `InstanceNoise`,
-        `R1Penalty`) and their base class `Trick`.
+        `R1Penalty`, `R2Penalty`) and their base class `Trick`.
+    `augment`: the augmentations of every discriminator input behind
+        `GAN.compile(augment=...)`: `DiffAugment`, `ADA`.
 """
 
-from keras_gans import callbacks, data, images, layers, losses, metrics, networks, tricks
+from keras_gans import (
+    augment,
+    callbacks,
+    data,
+    images,
+    layers,
+    losses,
+    metrics,
+    networks,
+    tricks,
+)
 from keras_gans.export import export_generator
 from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
 from keras_gans.train import train  # the function; the module stays keras_gans.train
@@ -44,6 +56,7 @@ __all__ = [
     "WGANGP",
     "export_generator",
     "train",
+    "augment",
     "callbacks",
     "data",
     "images",

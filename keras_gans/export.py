@@ -20,7 +20,9 @@ def export_generator(model, path):
 
     - `serving_default`: inputs `z` float32 `[None, latent_dim]` (and `labels`
       int32 `[None]` for a `ConditionalGAN`); output `images` float32
-      `[None, H, W, C]` in [-1, 1], exactly `generator(z, training=False)`.
+      `[None, H, W, C]` in [-1, 1], exactly `generator(z, training=False)`
+      for the model's sampling generator (its moving average when the model
+      has `ema_decay`, see `GAN.sampling_generator`).
     - `generate_uint8`: inputs `batch_size` int32 scalar and `seed` int32
       scalar (a `ConditionalGAN` takes `labels` int32 `[None]` and `seed`, one
       image per label); output `images` uint8 `[batch, H, W, C]` in [0, 255],
@@ -45,7 +47,7 @@ def export_generator(model, path):
     ```
     """
 
-    generator = model.generator
+    generator = model.sampling_generator
     latent_dim = model.latent_dim
     conditional = getattr(model, "num_classes", None) is not None
     path = os.fspath(path)

@@ -31,6 +31,10 @@ def train(
     num_classes=None,
     loss="auto",
     label_smoothing=0.0,
+    ema_decay=None,
+    r1_penalty=0.0,
+    augment=None,
+    spectral_norm=None,
     steps_per_epoch=None,
     seed=0,
     grid_every=1,
@@ -51,7 +55,7 @@ def train(
 
     Args:
         model: preset name, one of `keras_gans.presets.PRESETS`: `"dcgan"`, `"mlp"`,
-            `"cgan"`, `"wgan"`, `"wgan_gp"`. Defaults to `"dcgan"`.
+            `"cgan"`, `"wgan"`, `"wgan_gp"`, `"sngan"`. Defaults to `"dcgan"`.
         dataset: anything `kg.data.load` reads: `"fashion_mnist"` (offline),
             `"mnist"`, `"cifar10"`, a tfds name, a `.npz` file or a folder of images.
             Defaults to `"fashion_mnist"`.
@@ -62,8 +66,18 @@ def train(
         latent_dim: size of the latent vectors. Defaults to `128`.
         num_classes: number of classes of a conditional preset. Defaults to the
             largest label in the dataset plus one.
-        loss: adversarial loss name for `compile`. Defaults to `"auto"`, the model's own.
+        loss: adversarial loss name for `compile`. Defaults to `"auto"`, the preset's
+            (hinge for `"sngan"`) or the model class's own.
         label_smoothing: one-sided label smoothing of the real target. Defaults to `0.0`.
+        ema_decay: decay of the generator's moving average, which then samples
+            (grids, `model.keras`'s `generate`, exports; see `GAN`). Defaults to
+            `None` (none).
+        r1_penalty: gamma of the R1 penalty on D (`GAN.compile`). Defaults to `0.0`.
+        augment: augmentation of every D input (`GAN.compile`): a DiffAugment
+            policy such as `"translation,cutout,color"`, `"ada"` or a
+            `kg.augment` object. Defaults to `None` (none).
+        spectral_norm: bool or None: spectral normalisation of D's layers
+            (DCGAN discriminators). Defaults to `None`, the preset's choice.
         steps_per_epoch: batches per epoch. Defaults to `None`, the whole dataset.
         seed: seed of the weights, the noise and the shuffling. Defaults to `0`.
         grid_every: write an image grid every this many epochs. Defaults to `1`.
@@ -103,9 +117,20 @@ def train(
     if preset.conditional and num_classes is None:
         num_classes = _count_classes(data)
     gan = build_model(
-        model, images_spec.shape[1:], latent_dim=latent_dim, num_classes=num_classes, seed=seed
+        model,
+        images_spec.shape[1:],
+        latent_dim=latent_dim,
+        num_classes=num_classes,
+        seed=seed,
+        ema_decay=ema_decay,
+        spectral_norm=spectral_norm,
     )
-    gan.compile(loss=loss, label_smoothing=label_smoothing)
+    compile_kwargs = dict(preset.compile_kwargs)
+    if loss != "auto" or "loss" not in compile_kwargs:
+        compile_kwargs["loss"] = loss
+    gan.compile(
+        **compile_kwargs, label_smoothing=label_smoothing, r1_penalty=r1_penalty, augment=augment
+    )
 
     out = os.fspath(out)
     backup_dir = os.path.join(out, "backup")

@@ -128,6 +128,44 @@ def test_wgan_gp_preset_uses_its_own_batch_size(tmp_path, monkeypatch):
     assert {"wasserstein", "gradient_penalty"} <= set(run.history)
 
 
+def test_sngan_preset_and_the_stabiliser_options(tmp_path):
+    data = save_npz(tmp_path / "tiny.npz", n=32)
+    argv = ["train", "--model", "sngan", "--dataset", data, "--epochs", "1", *TINY]
+    options = ["--ema-decay", "0.9", "--r1", "5", "--augment", "ada"]
+    assert cli.main([*argv, *options, "--out", str(tmp_path / "sngan")]) == 0
+    model = keras.models.load_model(tmp_path / "sngan" / "model.keras")
+    assert model.adversarial_loss.name == "hinge"
+    assert model.d_optimizer.beta_2 == 0.999 and model.d_optimizer.learning_rate == 2e-4
+    layers = [type(layer).__name__ for layer in model.discriminator.layers]
+    assert "SpectralNormalization" in layers and "BatchNormalization" not in layers
+    assert model.ema_decay == 0.9 and float(model.ema.updates) == 2  # 32 images, batch 16
+    assert [type(t).__name__ for t in model.tricks] == ["ADA", "R1Penalty"]
+    assert model.tricks[1].weight == 5.0
+    history = (tmp_path / "sngan" / "history.csv").read_text().splitlines()[0].split(",")
+    assert {"ada_p", "ada_rt", "r1_penalty"} <= set(history)
+    # Spectral norm for any DCGAN discriminator, and off for sngan's.
+    from keras_gans.presets import build_model
+
+    layers = [
+        type(layer).__name__
+        for layer in build_model("dcgan", (16, 16, 1), 8, spectral_norm=True).discriminator.layers
+    ]
+    assert "SpectralNormalization" in layers
+    layers = [
+        type(layer).__name__
+        for layer in build_model("sngan", (16, 16, 1), 8, spectral_norm=False).discriminator.layers
+    ]
+    assert "SpectralNormalization" not in layers
+    tiny = {"out": tmp_path / "bad", "batch_size": 16}
+    with pytest.raises(ValueError, match="Received: ema_decay=1.0"):
+        train("dcgan", data, ema_decay=1.0, **tiny)
+    with pytest.raises(ValueError, match="Unknown augmentation"):
+        train("dcgan", data, augment="flip", **tiny)
+    with pytest.raises(ValueError, match="not to the 'mlp' preset"):
+        train("mlp", data, spectral_norm=True, **tiny)
+    assert not (tmp_path / "bad").exists()  # refused before anything is written
+
+
 def test_train_rejects_bad_arguments(tmp_path):
     with pytest.raises(ValueError, match="Unknown model preset.*Received: 'gan3000'"):
         train("gan3000", out=tmp_path)
@@ -151,11 +189,17 @@ HELP = {
         "--model": "model preset (default: dcgan)",
         "--dataset": "fashion_mnist (default, offline)",
         "--epochs": "(default: 5)",
-        "--batch-size": "(default: the preset's, 128 for cgan, dcgan, mlp; 320 for wgan, wgan_gp",
+        "--batch-size": "(default: the preset's, 128 for cgan, dcgan, mlp; 64 for sngan; "
+        "320 for wgan, wgan_gp",
         "--out": "run folder for all outputs (default: runs/default)",
         "--latent-dim": "(default: 128)",
         "--num-classes": "(default: largest label + 1)",
-        "--loss": "hinge, wasserstein (default: the model's own)",
+        "--loss": "hinge, wasserstein (default: the preset's own)",
+        "--ema-decay": "moving average of the generator with this decay, e.g. 0.999, and "
+        "sample from it (default: none)",
+        "--r1": "gamma of the R1 penalty on real images, e.g. 10 (default: 0, off)",
+        "--augment": "translation,cutout,color, or ada (default: none)",
+        "--spectral-norm": "(default: the preset's, on for sngan only)",
         "--label-smoothing": "one-sided label smoothing of the real target (default: 0)",
         "--steps-per-epoch": "(default: whole dataset)",
         "--seed": "seed for weights, noise and shuffling (default: 0)",

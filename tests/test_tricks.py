@@ -26,6 +26,7 @@ ALL_TRICKS = {
     "instance_noise": 0.2,
     "r1_penalty": 1.0,
     "r1_interval": 2,
+    "r2_penalty": 0.5,
 }
 
 
@@ -116,7 +117,7 @@ def test_every_trick_composes_with_every_model_class(model_class):
     logs = model.fit(tiny_data_for(model, n=16, batch_size=16), epochs=1, verbose=0).history
     names = {
         "feature_matching", "d_historical_average", "g_historical_average", "instance_noise",
-        "r1_penalty",
+        "r1_penalty", "r2_penalty",
     }  # fmt: skip
     assert names <= set(logs)
     assert all(np.isfinite(v).all() for v in logs.values())
@@ -213,6 +214,7 @@ def test_bad_trick_arguments_are_named():
 
 def linear_critic_gan(weights, **compile_kwargs):
     """A GAN whose D is f(x) = <w, x> + b on 4x4 images, so grad_x f = w everywhere."""
+    keras.utils.set_random_seed(0)  # op determinism (conftest) needs a global seed
     critic = keras.Sequential(
         [keras.Input((4, 4, 1)), keras.layers.Flatten(name="features"), keras.layers.Dense(1)]
     )
@@ -255,3 +257,19 @@ def test_lazy_r1_is_computed_every_k_steps_and_scaled_by_k():
     with pytest.raises(ValueError, match="Received: r1_interval=0"):
         linear_critic_gan(w, r1_penalty=1.0, r1_interval=0)
     assert gan.get_compile_config()["r1_interval"] == 4
+
+
+def test_r2_penalty_is_half_the_squared_gradient_norm_on_generated_images():
+    w = np.random.default_rng(0).standard_normal(16)
+    gan = linear_critic_gan(w, r2_penalty=3.0, r2_interval=2)
+    (trick,) = gan.tricks
+    assert type(trick).__name__ == "R2Penalty"
+    fake = tf.random.uniform((8, 4, 4, 1), -1, 1)
+    terms = trick.discriminator_terms(gan, {"fake_images": fake, "labels": None})
+    assert float(terms["r2_penalty"]) == pytest.approx(2 * 0.5 * np.sum(w**2), rel=1e-5)
+    assert gan.get_compile_config()["r2_penalty"] == 3.0
+    assert gan.get_compile_config()["r2_interval"] == 2
+    with pytest.raises(ValueError, match=r"`r2_penalty` must be >= 0. .*=-1.0"):
+        gan.compile(r2_penalty=-1.0)
+    with pytest.raises(ValueError, match=r"Received: r2_interval=1.5"):
+        gan.compile(r2_penalty=1.0, r2_interval=1.5)

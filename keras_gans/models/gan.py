@@ -5,12 +5,14 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_gans import augment as augment_module
 from keras_gans import losses as losses_module
 from keras_gans import tricks as tricks_module
 from keras_gans.callbacks.terminate_on_non_finite_loss import TerminateOnNonFiniteLoss
 from keras_gans.latent import latent_vectors
 from keras_gans.models.batches import split_batch
 from keras_gans.models.diagnostics import feature_diversity, gradient_norm
+from keras_gans.models.generator_ema import GeneratorEMA
 from keras_gans.models.training_data_checks import check_training_data
 
 _COMPILE_KWARGS = ("jit_compile", "steps_per_execution", "run_eagerly", "auto_scale_loss")
@@ -73,6 +75,14 @@ class GAN(keras.Model):
         discriminator: `keras.Model` mapping images to one logit per image.
         latent_dim: int, size of the latent vectors.
         seed: int or None, seed of the model's noise. Defaults to `None`.
+        ema_decay: float in [0, 1) or None. When given, the model keeps an
+            exponential moving average of the generator's weights
+            (`keras_gans.models.generator_ema.GeneratorEMA`, Karras et al.
+            2018), updated after every generator step, and samples from it:
+            `call`, `generate`, `generate_from_latent` (so `ImageGrid`, the
+            FID/KID callbacks and `keras-gans evaluate`) and
+            `export_generator` use the average; `model.generator` stays the
+            trained one. Defaults to `None` (no average).
 
     Example:
 
@@ -97,7 +107,7 @@ class GAN(keras.Model):
     network_inputs = 1
     network_inputs_hint = "Networks built with num_classes=... belong in a ConditionalGAN."
 
-    def __init__(self, generator, discriminator, latent_dim, seed=None, **kwargs):
+    def __init__(self, generator, discriminator, latent_dim, seed=None, ema_decay=None, **kwargs):
         super().__init__(**kwargs)
         # === Networks ===
         self.generator = generator
@@ -105,6 +115,10 @@ class GAN(keras.Model):
         self.latent_dim = int(latent_dim)
         self.seed = seed
         self._check_networks()
+        self.ema_decay = ema_decay
+        # The generator's moving average: a copy, created with the model (in its
+        # distribution scope), so that a checkpoint restores into it.
+        self.ema = None if ema_decay is None else GeneratorEMA(generator, ema_decay)
 
         # === Noise ===
         self.seed_generator = keras.random.SeedGenerator(seed, name="noise")
@@ -124,6 +138,11 @@ class GAN(keras.Model):
         self.built = True
 
     # === Shapes and checks ===
+
+    @property
+    def sampling_generator(self):
+        """The generator that samples: its moving average if there is one (`ema_decay`)."""
+        return self.generator if self.ema is None else self.ema.generator
 
     @property
     def image_shape(self):
@@ -188,6 +207,9 @@ class GAN(keras.Model):
         instance_noise_steps=10_000,
         r1_penalty=0.0,
         r1_interval=1,
+        r2_penalty=0.0,
+        r2_interval=1,
+        augment=None,
         **kwargs,
     ):
         """Configures the model for training.
@@ -225,6 +247,14 @@ class GAN(keras.Model):
                 Mescheder et al. 2018). Defaults to `0.0`.
             r1_interval: compute R1 on one D step in this many, scaled by it
                 (lazy regularisation, Karras et al. 2020). Defaults to `1`.
+            r2_penalty: gamma of the R2 penalty, the same on generated images
+                (`tricks.R2Penalty`). Defaults to `0.0`.
+            r2_interval: as `r1_interval`, for R2. Defaults to `1`.
+            augment: augmentation of every discriminator input, real and fake,
+                in both steps (`keras_gans.augment`): a DiffAugment policy such
+                as `"translation,cutout,color"` (Zhao et al. 2020), a
+                `kg.augment.DiffAugment`, or `"ada"` / a `kg.augment.ADA`
+                (Karras et al. 2020). Defaults to `None` (none).
             **kwargs: `jit_compile`, `steps_per_execution`, `run_eagerly`,
                 `auto_scale_loss`, passed to `keras.Model.compile`.
         """
@@ -232,7 +262,7 @@ class GAN(keras.Model):
         if unexpected:
             raise ValueError(
                 f"{type(self).__name__}.compile() takes d_optimizer, g_optimizer, loss, "
-                f"label_smoothing, {tricks_module.compile_arguments()} and "
+                f"label_smoothing, augment, {tricks_module.compile_arguments()} and "
                 f"{list(_COMPILE_KWARGS)}. Received unexpected arguments: {unexpected}"
             )
         self.d_optimizer = self._resolve_optimizer(d_optimizer)
@@ -256,8 +286,13 @@ class GAN(keras.Model):
                 "instance_noise_steps": instance_noise_steps,
                 "r1_penalty": r1_penalty,
                 "r1_interval": r1_interval,
+                "r2_penalty": r2_penalty,
+                "r2_interval": r2_interval,
             }
         )
+        augmentation = augment_module.get(augment)
+        if augmentation is not None:
+            tricks.insert(0, augmentation)  # D's inputs are augmented before any noise
         self._compile_kwargs = dict(kwargs)
         super().compile(optimizer=None, **kwargs)
         with self.distribute_strategy.scope():
@@ -338,6 +373,7 @@ class GAN(keras.Model):
                 "discriminator": keras.saving.serialize_keras_object(self.discriminator),
                 "latent_dim": self.latent_dim,
                 "seed": self.seed,
+                "ema_decay": self.ema_decay,
             }
         )
         return config
@@ -440,7 +476,12 @@ class GAN(keras.Model):
         return {}
 
     def after_generator_step(self):
-        """Runs after every generator update; returns values to log (a dict)."""
+        """Runs after every generator update; returns values to log (a dict).
+
+        Updates the generator's moving average, if there is one.
+        """
+        if self.ema is not None:
+            self.ema.update(self.generator)
         return {}
 
     def discriminate(self, images, labels, training=True, augment=True):
@@ -635,8 +676,8 @@ class GAN(keras.Model):
     # === Sampling ===
 
     def call(self, inputs, training=False):
-        """Runs the generator on latent vectors (and labels, if conditional)."""
-        return self.generator(inputs, training=training)
+        """Runs the sampling generator on latent vectors (and labels, if conditional)."""
+        return self.sampling_generator(inputs, training=training)
 
     def generate_from_latent(self, z, labels=None, batch_size=256):
         """Images for given latent vectors, in inference mode, as a numpy array."""
@@ -646,7 +687,7 @@ class GAN(keras.Model):
             inputs = self.generator_inputs(
                 z[start:stop], None if labels is None else labels[start:stop]
             )
-            images.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
+            images.append(ops.convert_to_numpy(self.sampling_generator(inputs, training=False)))
         return np.concatenate(images).astype("float32")
 
     def generate(self, num_images=None, labels=None, seed=None, batch_size=256):
