@@ -18,7 +18,9 @@ Submodules:
     `data`: `load(name, ...)` -> `tf.data.Dataset` of images in [-1, 1],
         `scale_images`, `toy_mixture` (2-D Gaussian mixtures).
     `callbacks`: `ImageGrid`, `FIDCallback`, `KIDCallback`,
-        `TerminateOnNonFiniteLoss`, `TrainingMonitor`.
+        `MultiWorkerBackupAndRestore`, `TerminateOnNonFiniteLoss`, `TrainingMonitor`.
+    `distribute`: `get_strategy(name)` (`"mirrored"`, `"multi_worker"`),
+        `is_multi_worker`, `is_chief`, `worker`, `shard_by_data`.
     `metrics`: `frechet_distance`, feature extractors and the named metrics
         (FID, KID, IS, precision/recall, conditional accuracy) and `Evaluator`,
         `mode_coverage` for the toy mixtures.
@@ -36,6 +38,7 @@ from keras_gans import (
     augment,
     callbacks,
     data,
+    distribute,
     images,
     layers,
     losses,
@@ -59,6 +62,7 @@ __all__ = [
     "augment",
     "callbacks",
     "data",
+    "distribute",
     "images",
     "layers",
     "losses",

@@ -6,10 +6,12 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 
 import keras
 
-from keras_gans.callbacks import ImageGrid
+from keras_gans import distribute
+from keras_gans.callbacks import ImageGrid, MultiWorkerBackupAndRestore
 from keras_gans.data import load
 from keras_gans.plots import plot_history
 from keras_gans.presets import build_model, get_preset
@@ -42,6 +44,8 @@ def train(
     fresh=False,
     callbacks=None,
     verbose="auto",
+    strategy=None,
+    tensorboard=None,
 ):
     """Trains a preset GAN with `model.fit` into a run folder, resuming it if interrupted.
 
@@ -88,6 +92,18 @@ def train(
         callbacks: more `keras.callbacks.Callback`s for `fit`. Defaults to `None`.
         verbose: `fit` verbosity, `0`, `1` or `2`; messages are printed unless `0`.
             Defaults to `"auto"`: `1` on a terminal, else `2`.
+        strategy: `None` (one device), `"mirrored"` (every GPU of this machine),
+            `"multi_worker"` (one process per machine, from `TF_CONFIG`; see
+            `keras_gans.distribute`) or a `tf.distribute.Strategy`. `batch_size`
+            is the global batch, split across the replicas. In a multi-worker
+            job only the chief writes `out`; the other workers write to a
+            temporary folder they delete, and every worker resumes from
+            `out/backup/`, which must be on a file system they all read.
+            Defaults to `None`.
+        tensorboard: a folder for TensorBoard logs, or `None`: the losses of every
+            epoch (`keras.callbacks.TensorBoard`) and, in its `train` run, the
+            image grids. Needs `pip install keras-gans[tensorboard]`.
+            Defaults to `None`.
 
     Returns:
         A `TrainingRun(model, history)`.
@@ -106,6 +122,9 @@ def train(
     if verbose == "auto":
         verbose = 1 if sys.stdout.isatty() else 2
     preset = get_preset(model)
+    if strategy is None or isinstance(strategy, str):
+        # First of all: a multi-worker strategy must exist before any TF operation.
+        strategy = distribute.get_strategy(strategy)
     keras.utils.set_random_seed(seed)
     data = load(
         dataset,
@@ -116,30 +135,42 @@ def train(
     images_spec = data.element_spec[0] if preset.conditional else data.element_spec
     if preset.conditional and num_classes is None:
         num_classes = _count_classes(data)
-    gan = build_model(
-        model,
-        images_spec.shape[1:],
-        latent_dim=latent_dim,
-        num_classes=num_classes,
-        seed=seed,
-        ema_decay=ema_decay,
-        spectral_norm=spectral_norm,
-    )
-    compile_kwargs = dict(preset.compile_kwargs)
-    if loss != "auto" or "loss" not in compile_kwargs:
-        compile_kwargs["loss"] = loss
-    gan.compile(
-        **compile_kwargs, label_smoothing=label_smoothing, r1_penalty=r1_penalty, augment=augment
-    )
+    if distribute.is_multi_worker(strategy):
+        data = distribute.shard_by_data(data)
+    with strategy.scope():
+        gan = build_model(
+            model,
+            images_spec.shape[1:],
+            latent_dim=latent_dim,
+            num_classes=num_classes,
+            seed=seed,
+            ema_decay=ema_decay,
+            spectral_norm=spectral_norm,
+        )
+        compile_kwargs = dict(preset.compile_kwargs)
+        if loss != "auto" or "loss" not in compile_kwargs:
+            compile_kwargs["loss"] = loss
+        gan.compile(
+            **compile_kwargs,
+            label_smoothing=label_smoothing,
+            r1_penalty=r1_penalty,
+            augment=augment,
+        )
 
-    out = os.fspath(out)
-    backup_dir = os.path.join(out, "backup")
-    history_path = os.path.join(out, "history.csv")
-    if fresh:
+    backup_dir = os.path.join(os.fspath(out), "backup")  # every worker resumes from it
+    if fresh and distribute.is_chief(strategy):
         shutil.rmtree(backup_dir, ignore_errors=True)
     # Keras resumes whenever the backup exists (it deletes it after a finished run).
     resuming = os.path.isdir(backup_dir)
+    # The other workers of a multi-worker job write their copies out of the way.
+    chief = distribute.is_chief(strategy)
+    out = os.fspath(out) if chief else tempfile.mkdtemp(prefix="keras_gans_worker_")
+    history_path = os.path.join(out, "history.csv")
     os.makedirs(out, exist_ok=True)
+    logged = []
+    if tensorboard is not None:
+        log_dir = os.fspath(tensorboard) if chief else os.path.join(out, "logs")
+        logged = [keras.callbacks.TensorBoard(log_dir)]
     gan.fit(
         data,
         epochs=epochs,
@@ -147,9 +178,14 @@ def train(
         # The epoch's grid and log row are written before its backup, so a run
         # killed in between redoes (and re-logs) that epoch instead of losing it.
         callbacks=[
-            ImageGrid(os.path.join(out, "grids"), every_n_epochs=grid_every),
+            *logged,
+            ImageGrid(
+                os.path.join(out, "grids"),
+                every_n_epochs=grid_every,
+                log_dir=os.path.join(logged[0].log_dir, "train") if logged else None,
+            ),
             _HistoryCSV(history_path, resuming),
-            keras.callbacks.BackupAndRestore(
+            MultiWorkerBackupAndRestore(
                 backup_dir, save_freq=backup_every or "epoch", double_checkpoint=True
             ),
             _ResumeMetadata(os.path.join(out, RESUME_FILE), backup_dir, resuming, verbose),
@@ -161,7 +197,9 @@ def train(
     gan.save(model_path)
     history = read_history(history_path)
     plot_history(history, os.path.join(out, "losses.png"), title=f"{model} on {dataset}")
-    if verbose:
+    if not chief:
+        shutil.rmtree(out, ignore_errors=True)
+    elif verbose:
         print(
             f"Saved {model_path}, grids in {os.path.join(out, 'grids')}, "
             f"loss curves in {os.path.join(out, 'losses.png')}"

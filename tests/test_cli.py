@@ -207,6 +207,10 @@ HELP = {
         "--backup-every": "every N steps (default: at the end of every epoch only)",
         "--fresh": "discard a backup left in OUT by an interrupted run and start over "
         "(default: resume from it)",
+        "--strategy": "--batch-size is the global batch, split across the replicas "
+        "(default: one device)",
+        "--tensorboard": "the image grids (needs pip install keras-gans[tensorboard]; "
+        "default: none)",
     },
     "sample": {
         "--model": "path to a saved .keras model",

@@ -6,6 +6,7 @@ import time
 
 import keras
 
+from keras_gans.callbacks.summary_writer import SummaryWriter
 from keras_gans.metrics.evaluator import Evaluator
 from keras_gans.metrics.feature_extractor import FeatureExtractor
 from keras_gans.metrics.protocols import Protocol
@@ -25,7 +26,9 @@ class GenerativeMetricCallback(keras.callbacks.Callback):
       `TensorBoard`) and the returned `History` see it. In epochs where it is
       not computed the key is absent (those callbacks warn or skip);
     - into `directory/<name>.csv` (columns `epoch`, `<name>`, `seconds`),
-      appended to, so a resumed run continues the file.
+      appended to, so a resumed run continues the file;
+    - with `log_dir`, into TensorBoard event files as the scalar `<name>` at
+      step `epoch - 1` (the step of Keras' `epoch_*` scalars).
 
     `mode` (`"min"` or `"max"`, from the metric's registered direction) is
     what `ModelCheckpoint` and `EarlyStopping` need to monitor it.
@@ -51,6 +54,9 @@ class GenerativeMetricCallback(keras.callbacks.Callback):
         cache_dir: reference cache folder (`"default"`: `~/.keras/keras_gans/reference`;
             `None`: no disk cache). Defaults to `"default"`.
         verbose: print the score when computed. Defaults to `1`.
+        log_dir: folder for TensorBoard event files (e.g. the `train` run of a
+            `keras.callbacks.TensorBoard` folder), or `None`. Needs
+            `pip install keras-gans[tensorboard]`. Defaults to `None`.
     """
 
     def __init__(
@@ -67,6 +73,7 @@ class GenerativeMetricCallback(keras.callbacks.Callback):
         inception_weights="imagenet",
         cache_dir="default",
         verbose=1,
+        log_dir=None,
     ):
         super().__init__()
         if int(every_n_epochs) < 1:
@@ -86,6 +93,8 @@ class GenerativeMetricCallback(keras.callbacks.Callback):
         self.inception_weights = inception_weights
         self.cache_dir = cache_dir
         self.verbose = verbose
+        self.log_dir = None if log_dir is None else os.fspath(log_dir)
+        self._summaries = None if log_dir is None else SummaryWriter(log_dir)
         extractor_name = (
             extractor.name if isinstance(extractor, FeatureExtractor) else str(extractor)
         )
@@ -129,8 +138,14 @@ class GenerativeMetricCallback(keras.callbacks.Callback):
             logs[self.name] = value
         if self.csv_path is not None:
             self._append_row(epoch + 1, value, seconds)
+        if self._summaries is not None:
+            self._summaries.scalar(self.name, value, epoch)
         if self.verbose:
             print(f"\nEpoch {epoch + 1}: {self.name} = {value:.4f} ({seconds:.1f} s)")
+
+    def on_train_end(self, logs=None):
+        if self._summaries is not None:
+            self._summaries.close()
 
     def score(self):
         """The metric for the model as it is now."""
@@ -154,7 +169,7 @@ class FIDCallback(GenerativeMetricCallback):
 
     Args:
         dataset, extractor, num_images, every_n_epochs, directory, split,
-        seed, batch_size, inception_weights, cache_dir, verbose: see
+        seed, batch_size, inception_weights, cache_dir, verbose, log_dir: see
         `GenerativeMetricCallback`. Defaults: Fashion-MNIST's train split, the
         shipped classifier, 2000 images, every epoch, no CSV.
 
@@ -188,7 +203,7 @@ class KIDCallback(GenerativeMetricCallback):
 
     Args:
         dataset, extractor, num_images, every_n_epochs, directory, split,
-        seed, batch_size, inception_weights, cache_dir, verbose: see
+        seed, batch_size, inception_weights, cache_dir, verbose, log_dir: see
         `GenerativeMetricCallback`.
 
     Example:

@@ -5,7 +5,8 @@ import os
 import keras
 import numpy as np
 
-from keras_gans.images import save_gif, save_grid
+from keras_gans.callbacks.summary_writer import SummaryWriter
+from keras_gans.images import make_grid, save_gif, save_grid
 from keras_gans.latent import latent_vectors
 
 
@@ -27,15 +28,27 @@ class ImageGrid(keras.callbacks.Callback):
         seed: seed of the fixed latent vectors. Defaults to `0`.
         gif: whether to write `training.gif` when training ends. Defaults to `True`.
         scale: integer enlargement of the saved pictures. Defaults to `2`.
+        log_dir: folder for TensorBoard event files, or `None`. When given,
+            each grid is also written there as the image summary `image_grid`
+            at step `epoch - 1` (the step of Keras' `epoch_*` scalars), e.g.
+            into the `train` run of a `keras.callbacks.TensorBoard` folder.
+            Needs `pip install keras-gans[tensorboard]`. Defaults to `None`.
 
     Example:
 
     ```python
     gan.fit(ds, epochs=10, callbacks=[kg.callbacks.ImageGrid("runs/x/grids")])
+    # With TensorBoard: the grids beside the losses of the "train" run.
+    gan.fit(ds, epochs=10, callbacks=[
+        keras.callbacks.TensorBoard("runs/x/logs"),
+        kg.callbacks.ImageGrid("runs/x/grids", log_dir="runs/x/logs/train"),
+    ])
     ```
     """
 
-    def __init__(self, directory, num_images=64, every_n_epochs=1, seed=0, gif=True, scale=2):
+    def __init__(
+        self, directory, num_images=64, every_n_epochs=1, seed=0, gif=True, scale=2, log_dir=None
+    ):
         super().__init__()
         if int(num_images) < 1 or int(every_n_epochs) < 1:
             raise ValueError(
@@ -48,6 +61,8 @@ class ImageGrid(keras.callbacks.Callback):
         self.seed = seed
         self.gif = gif
         self.scale = scale
+        self.log_dir = None if log_dir is None else os.fspath(log_dir)
+        self._summaries = None if log_dir is None else SummaryWriter(log_dir)
         self._z = None
         self._labels = None
         self._rows = None
@@ -72,9 +87,13 @@ class ImageGrid(keras.callbacks.Callback):
         """Writes the grid for `epoch` (1-based) and returns its path."""
         images = self.model.generate_from_latent(self._z, labels=self._labels)
         path = os.path.join(self.directory, f"epoch_{epoch:04d}.png")
+        if self._summaries is not None:
+            self._summaries.image("image_grid", make_grid(images, rows=self._rows), epoch - 1)
         return save_grid(images, path, rows=self._rows, scale=self.scale)
 
     def on_train_end(self, logs=None):
+        if self._summaries is not None:
+            self._summaries.close()
         if not self.gif:
             return
         frames = sorted(

@@ -117,6 +117,22 @@ def add_parser(subparsers):
         "(default: at the end of every epoch only)",
     )
     parser.add_argument(
+        "--strategy",
+        default=None,
+        choices=["mirrored", "multi_worker"],
+        help="tf.distribute strategy: mirrored (every GPU of this machine) or multi_worker "
+        "(one process per machine, the cluster in TF_CONFIG; run the same command on every "
+        "worker, OUT on a file system all of them read). --batch-size is the global batch, "
+        "split across the replicas (default: one device)",
+    )
+    parser.add_argument(
+        "--tensorboard",
+        default=None,
+        metavar="DIR",
+        help="write TensorBoard logs to DIR: every epoch's losses and, in its train run, "
+        "the image grids (needs pip install keras-gans[tensorboard]; default: none)",
+    )
+    parser.add_argument(
         "--fresh",
         action="store_true",
         help="discard a backup left in OUT by an interrupted run and "
@@ -148,5 +164,7 @@ def run(args):
         grid_every=args.grid_every,
         backup_every=args.backup_every,
         fresh=args.fresh,
+        strategy=args.strategy,
+        tensorboard=args.tensorboard,
     )
     return 0

@@ -6,6 +6,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import augment as augment_module
+from keras_gans import distribute, mixed_precision
 from keras_gans import losses as losses_module
 from keras_gans import tricks as tricks_module
 from keras_gans.callbacks.terminate_on_non_finite_loss import TerminateOnNonFiniteLoss
@@ -257,6 +258,14 @@ class GAN(keras.Model):
                 (Karras et al. 2020). Defaults to `None` (none).
             **kwargs: `jit_compile`, `steps_per_execution`, `run_eagerly`,
                 `auto_scale_loss`, passed to `keras.Model.compile`.
+
+        **Mixed precision.** When either network computes in float16 (built
+        under `keras.mixed_precision.set_global_policy("mixed_float16")`),
+        both optimizers, the defaults and those given, are wrapped in
+        `keras.optimizers.LossScaleOptimizer` (unless they are one already or
+        `auto_scale_loss=False`), and every tape of the step is scaled,
+        penalties' inner tapes included (`keras_gans.mixed_precision`).
+        Under `mixed_bfloat16` nothing is scaled.
         """
         unexpected = sorted(set(kwargs) - set(_COMPILE_KWARGS))
         if unexpected:
@@ -267,13 +276,21 @@ class GAN(keras.Model):
             )
         self.d_optimizer = self._resolve_optimizer(d_optimizer)
         self.g_optimizer = self._resolve_optimizer(g_optimizer)
-        if self.d_optimizer is self.g_optimizer:
+        inner = mixed_precision.inner_optimizer
+        if inner(self.d_optimizer) is inner(self.g_optimizer):
             raise ValueError(
                 "The discriminator and the generator need separate optimizers, but "
                 "the same optimizer object was passed for both. Received: "
                 f"d_optimizer is g_optimizer ({self.d_optimizer!r}). Pass two "
                 "instances, e.g. keras.optimizers.Adam(2e-4, beta_1=0.5) twice."
             )
+        # Under mixed_float16 both players' losses are scaled (Keras would wrap
+        # only `self.optimizer`, which a GAN does not use).
+        if kwargs.get("auto_scale_loss", True) and mixed_precision.computes_in_float16(
+            self.generator, self.discriminator
+        ):
+            self.d_optimizer = mixed_precision.loss_scale_optimizer(self.d_optimizer)
+            self.g_optimizer = mixed_precision.loss_scale_optimizer(self.g_optimizer)
         loss = self.default_loss if loss == "auto" else loss
         self.adversarial_loss = losses_module.get(loss, label_smoothing=label_smoothing)
         if self.adversarial_loss.name == "feature_matching" and not feature_matching:
@@ -518,7 +535,9 @@ class GAN(keras.Model):
         """One discriminator update on `real_images` and as many fresh fakes."""
         batch_size = ops.shape(real_images)[0]
         z = self.sample_latent(batch_size)
-        fake_images = self.generator(self.generator_inputs(z, labels), training=True)
+        fake_images = mixed_precision.to_float32(
+            self.generator(self.generator_inputs(z, labels), training=True)
+        )
         with tf.GradientTape() as tape:
             real_logits, real_features = self.discriminate(real_images, labels)
             fake_logits, fake_features = self.discriminate(fake_images, labels)
@@ -554,7 +573,9 @@ class GAN(keras.Model):
         if self._features.needs_real_in_generator_step:  # no gradient flows to D here
             real_features = ops.stop_gradient(self.discriminate(real_images, labels)[1])
         with tf.GradientTape() as tape:
-            fake_images = self.generator(self.generator_inputs(z, labels), training=True)
+            fake_images = mixed_precision.to_float32(
+                self.generator(self.generator_inputs(z, labels), training=True)
+            )
             fake_logits, fake_features = self.discriminate(fake_images, labels)
             g_loss, logs = self.generator_loss(fake_logits, fake_images, real_images, labels)
             step = {
@@ -578,15 +599,18 @@ class GAN(keras.Model):
 
     @staticmethod
     def _apply_gradients(tape, scaled_loss, network, optimizer):
-        """Updates `network` from `tape`; returns the gradient's norm (logged)."""
+        """Updates `network` from `tape`; returns the gradient's norm (logged).
+
+        Under a `LossScaleOptimizer` the logged norm is that of the loss's own
+        (unscaled) gradient, and 0 on a step skipped for overflow.
+        """
         variables = network.trainable_variables
         gradients = tape.gradient(scaled_loss, variables)
+        scale = mixed_precision.loss_scale(optimizer)  # before the update changes it
+        gradients = mixed_precision.skip_together(gradients, optimizer)
         optimizer.apply_gradients(zip(gradients, variables, strict=True))
-        # The norm of the loss's own gradient: a `LossScaleOptimizer` scales it.
-        scale = getattr(optimizer, "dynamic_scale", None)
-        if scale is not None:
-            gradients = [None if g is None else g / ops.cast(scale, g.dtype) for g in gradients]
-        return gradient_norm(gradients)
+        norm = gradient_norm(mixed_precision.unscale(gradients, scale))
+        return mixed_precision.applied_norm(norm, optimizer)
 
     def train_step(self, data):
         images, labels = self.unpack_batch(data)
@@ -627,7 +651,8 @@ class GAN(keras.Model):
         """
         for name, value in results.items():
             self._trackers.get(name).update_state(losses_module.unscale_for_logging(value))
-        return {name: tracker.result() for name, tracker in self._trackers.items()}
+        logs = {name: tracker.result() for name, tracker in self._trackers.items()}
+        return distribute.worker_logs(logs)  # shaped for Keras' multi-worker reduction
 
     @property
     def metrics(self):
@@ -672,6 +697,16 @@ class GAN(keras.Model):
             callbacks=callbacks,
             **kwargs,
         )
+
+    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
+        # Keras averages one input batch across replicas to build the model
+        # before training; under MultiWorkerMirroredStrategy that fails for
+        # (images, labels) batches (keras-team/keras#20585). A GAN is built by
+        # its constructor and `compile`, so it needs no batch (see
+        # keras_gans.distribute).
+        if distribute.is_multi_worker(self.distribute_strategy):
+            iterator = None
+        return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
     # === Sampling ===
 
@@ -779,6 +814,8 @@ class _DiscriminatorFeatures:
     def __call__(self, discriminator, inputs, training):
         if self.model is None:
             logits = discriminator(inputs, training=training)
-            images = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
-            return logits, images
-        return self.model(inputs, training=training)
+            features = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
+        else:
+            logits, features = self.model(inputs, training=training)
+        # Losses and the terms on features are computed in float32 (mixed precision).
+        return mixed_precision.to_float32(logits), mixed_precision.to_float32(features)

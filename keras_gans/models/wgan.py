@@ -1,10 +1,10 @@
 """Wasserstein GANs: weight clipping (WGAN) and gradient penalty (WGANGP)."""
 
 import keras
-import tensorflow as tf
 from keras import ops
 
 from keras_gans import losses as losses_module
+from keras_gans import mixed_precision
 from keras_gans.models.gan import GAN
 
 
@@ -128,8 +128,9 @@ class WGANGP(WGAN):
 
     The critic loss gets `gp_weight * E[(||grad f(x_hat)||_2 - 1)^2]` on
     interpolates x_hat = x + alpha (G(z) - x), with alpha ~ U(0, 1) drawn per
-    sample. The norm is computed as sqrt(sum(g^2) + 1e-12), so it never yields
-    NaN (even when real and fake images coincide). The penalty is averaged over
+    sample. The norm is computed in float32 as sqrt(sum(g^2) + 1e-12), so it
+    never yields NaN (even when real and fake images coincide, and under mixed
+    precision, where 1e-12 would be 0 in float16). The penalty is averaged over
     the global batch like every loss (correct under `tf.distribute`).
 
     The penalty treats examples independently, so the critic must not use
@@ -223,16 +224,19 @@ class WGANGP(WGAN):
             alpha = self.interpolation_weights(
                 ops.shape(real_images)[0], rank=len(real_images.shape)
             )
+        real_images, fake_images = (ops.cast(x, "float32") for x in (real_images, fake_images))
         interpolates = real_images + alpha * (fake_images - real_images)
-        with tf.GradientTape() as tape:
-            tape.watch(interpolates)
-            scores = self.discriminator(
-                self.discriminator_inputs(interpolates, labels), training=True
-            )
-        gradients = tape.gradient(scores, interpolates)
+        # Under D's loss scale (mixed_float16), unscaled to float32.
+        gradients, finite = mixed_precision.input_gradients(
+            lambda x: self.discriminator(self.discriminator_inputs(x, labels), training=True),
+            interpolates,
+            getattr(self, "d_optimizer", None),  # callable before compile
+        )
+        # In float32, so that the 1e-12 cannot underflow to 0 (as in float16).
         squared = ops.sum(ops.square(gradients), axis=list(range(1, len(gradients.shape))))
         norms = ops.sqrt(squared + 1e-12)
-        return losses_module.global_batch_mean(ops.square(norms - 1.0))
+        penalty = losses_module.global_batch_mean(ops.square(norms - 1.0))
+        return mixed_precision.zero_if_overflowed(penalty, finite)
 
     def discriminator_loss(self, real_logits, fake_logits, real_images, fake_images, labels):
         loss, logs = super().discriminator_loss(

@@ -135,6 +135,7 @@ def dcgan_generator(
         strides=2,
         padding="same",
         activation="tanh",
+        dtype="float32",  # images in float32 under mixed precision too
         name="to_image",
     )(x)
     return keras.Model(inputs, images, name=name)
@@ -146,7 +147,9 @@ def _spectral(layer, spectral_norm):
         return layer
     name = layer.name
     layer.name = f"{name}_unnormalized"
-    return layers.SpectralNormalization(layer, name=name)
+    # The power iteration in float32 (Keras' normalize overflows float16 with
+    # 1 / epsilon); under mixed precision the wrapped layer still computes in float16.
+    return layers.SpectralNormalization(layer, dtype="float32", name=name)
 
 
 def dcgan_discriminator(
@@ -244,12 +247,13 @@ def dcgan_discriminator(
         filters *= 2
     features = layers.Flatten(name="features")(x)
     phi = add_minibatch_discrimination(features, minibatch)
-    logits = _spectral(layers.Dense(1, name="logit"), spectral_norm)(phi)
+    # The logit in float32 under mixed precision too (so is every loss).
+    logits = _spectral(layers.Dense(1, dtype="float32", name="logit"), spectral_norm)(phi)
 
     if num_classes is None:
         return keras.Model(images, logits, name=name)
     labels = keras.Input((), dtype="int32", name="labels")
     embedded = layers.Embedding(num_classes, phi.shape[-1], name="label_projection")(labels)
     projection = layers.Dot(axes=1, name="projection")([embedded, phi])
-    logits = layers.Add(name="conditional_logit")([logits, projection])
+    logits = layers.Add(dtype="float32", name="conditional_logit")([logits, projection])
     return keras.Model([images, labels], logits, name=name)

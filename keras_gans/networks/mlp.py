@@ -54,8 +54,11 @@ def mlp_generator(
     x = z
     for i, width in enumerate(units):
         x = layers.Dense(width, activation="relu", name=f"hidden{i + 1}")(x)
-    x = layers.Dense(math.prod(shape), activation=output_activation, name="to_pixels")(x)
-    outputs = layers.Reshape(shape, name="to_image")(x)
+    # The output in float32 under mixed precision too.
+    x = layers.Dense(
+        math.prod(shape), activation=output_activation, dtype="float32", name="to_pixels"
+    )(x)
+    outputs = layers.Reshape(shape, dtype="float32", name="to_image")(x)
     return keras.Model(z, outputs, name=name)
 
 
@@ -120,5 +123,5 @@ def mlp_discriminator(
         if last:
             x = add_minibatch_discrimination(x, minibatch)
         x = layers.Dropout(dropout, name=f"hidden{i + 1}_dropout")(x)
-    logits = layers.Dense(1, name="logit")(x)
+    logits = layers.Dense(1, dtype="float32", name="logit")(x)  # float32 under mixed precision
     return keras.Model(inputs, logits, name=name)

@@ -1,8 +1,8 @@
 """The R1 penalty (Mescheder et al. 2018): D's gradient on real data, held near 0."""
 
-import tensorflow as tf
 from keras import ops
 
+from keras_gans import mixed_precision
 from keras_gans.losses import global_batch_mean
 from keras_gans.tricks.trick import Trick
 
@@ -51,12 +51,14 @@ class R1Penalty(Trick):
 
     def gradient_penalty(self, model, images, labels):
         """E ||grad_x D(x)||^2 / 2 over `images`, a global-batch mean."""
-        with tf.GradientTape() as tape:
-            tape.watch(images)
-            logits, _ = model.discriminate(images, labels)  # through D's augmentation
-        gradients = tape.gradient(logits, images)  # of the sum over the batch
+        # Per example, through D's augmentation, under D's loss scale
+        # (mixed_float16), unscaled to float32.
+        gradients, finite = mixed_precision.input_gradients(
+            lambda x: model.discriminate(x, labels)[0], images, model.d_optimizer
+        )
         axes = list(range(1, len(gradients.shape)))
-        return global_batch_mean(0.5 * ops.sum(ops.square(gradients), axis=axes))
+        penalty = global_batch_mean(0.5 * ops.sum(ops.square(gradients), axis=axes))
+        return mixed_precision.zero_if_overflowed(penalty, finite)
 
     def discriminator_terms(self, model, step):
         images, labels = ops.stop_gradient(step[self.images_key]), step["labels"]
