@@ -17,8 +17,10 @@ Two stages:
   steps already taken and no callback has saved anything since.
   `name_data_errors` turns that assertion's graph error into a `ValueError`
   naming the batch. Checking in the input pipeline runs on tf.data's threads,
-  beside the training step, and also works with `jit_compile=True` (XLA drops
-  assertions inside the step); `benchmarks/data_checks.py` measures its cost.
+  ahead of the training step (in the step it would be on its critical path),
+  and also works with `jit_compile=True` (XLA drops assertions inside the
+  step). Measured by `benchmarks/data_checks.py` (default DCGAN 28x28, batch
+  128): 0.9 ms of CPU per batch, 0.6% of a training step's CPU time.
 """
 
 import contextlib
