@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 
 import keras
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 from conftest import tiny_images
 from PIL import Image
 
+import keras_gans as kg
 from keras_gans import cli
 from keras_gans.train import RESUME_FILE, train
 
@@ -92,6 +94,58 @@ def test_a_missing_model_file_is_named(command, tmp_path, monkeypatch):
     extra = ["--name", "x"] if command == "export" else []
     with pytest.raises(SystemExit, match=f"keras-gans {command}: no such model file: none.keras"):
         cli.main([command, "--model", "none.keras", *extra])
+
+
+@pytest.mark.parametrize("command", ["sample", "evaluate", "export"])
+def test_unreadable_model_files_are_one_line_errors(command, tiny_run, tmp_path, monkeypatch):
+    """Issue 13: a file that is not a .keras, or a truncated one, gave a traceback."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.keras").write_text("not a model")
+    (tmp_path / "model.h5").write_bytes((tiny_run / "model.keras").read_bytes())
+    (tmp_path / "cut.keras").write_bytes((tiny_run / "model.keras").read_bytes()[:2000])
+    extra = ["--name", "x"] if command == "export" else []
+    for name in ("notes.keras", "model.h5", "cut.keras"):
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main([command, "--model", name, *extra])
+        message = exit_info.value.code
+        assert message.startswith(f"keras-gans {command}: error: {name} is not a .keras model")
+        assert "\n" not in message and "Traceback" not in message
+    with pytest.raises(ValueError, match="cut.keras is not a .keras model archive"):
+        cli.main([command, "--model", "cut.keras", *extra, "--debug"])  # the traceback
+
+
+def lambda_model(path):
+    """A GAN whose generator holds a `Lambda` layer (Python bytecode), saved to `path`."""
+    generator = keras.Sequential(
+        [
+            keras.Input((8,)),
+            keras.layers.Dense(16 * 16, activation="tanh"),
+            keras.layers.Lambda(lambda x: x * 2),
+            keras.layers.Reshape((16, 16, 1)),
+        ]
+    )
+    discriminator = keras.Sequential(
+        [keras.Input((16, 16, 1)), keras.layers.Flatten(), keras.layers.Dense(1)]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the Lambda hides the tanh
+        gan = kg.GAN(generator, discriminator, latent_dim=8)
+    gan.compile()
+    gan.save(path)
+
+
+def test_a_model_with_a_lambda_layer_is_refused_by_sample_and_evaluate(tmp_path, monkeypatch):
+    """Issue 13, security: a .keras from an untrusted source is loaded in safe mode."""
+    monkeypatch.chdir(tmp_path)
+    lambda_model(tmp_path / "lambda.keras")
+    for command in ("sample", "evaluate"):
+        with pytest.raises(
+            SystemExit,
+            match=rf"^keras-gans {command}: error: Cannot load lambda.keras: Requested the "
+            r"deserialization of a `Lambda` layer .* keras-gans loads models in safe mode only",
+        ):
+            cli.main([command, "--model", "lambda.keras"])
+    assert sorted(os.listdir(tmp_path)) == ["lambda.keras"]  # nothing generated or scored
 
 
 def test_conditional_preset_and_sampling_by_class(tmp_path, monkeypatch, capsys):
@@ -224,7 +278,9 @@ HELP = {
         "--model": "path to a saved .keras model",
         "--name": "served model name",
         "--base-dir": "(default: saved_models)",
-        "--version": "(default: one more than the highest present)",
+        "--version": "(default: one more than the highest present); an existing version "
+        "is refused unless --overwrite is given",
+        "--overwrite": "replace the version given by --version if it exists (default: refuse)",
     },
     "evaluate": {
         "--model": "path to a saved .keras model",
@@ -242,6 +298,8 @@ HELP = {
         "--seed": "(default: 0)",
     },
 }
+for _options in HELP.values():
+    _options["--debug"] = "show the Python traceback of an error (default: one line on stderr)"
 DESCRIPTIONS = {
     "train": "running the same command again after an interruption resumes from the backup",
     "sample": "into one PNG grid",

@@ -90,7 +90,8 @@ class ClassifierFeatures(FeatureExtractor):
                     "Expected a .keras file saved by "
                     "`python -m keras_gans.metrics.train_classifier`."
                 )
-            classifier = keras.models.load_model(self.path, compile=False)
+            # Safe mode even if the process enabled unsafe deserialization.
+            classifier = keras.models.load_model(self.path, compile=False, safe_mode=True)
         self.classifier = classifier
         self.feature_layer = feature_layer
         try:

@@ -9,12 +9,18 @@ from keras_gans import augment as augment_module
 from keras_gans import distribute, mixed_precision
 from keras_gans import losses as losses_module
 from keras_gans import tricks as tricks_module
-from keras_gans.callbacks.terminate_on_non_finite_loss import TerminateOnNonFiniteLoss
+from keras_gans.callbacks.terminate_on_non_finite_loss import guard_callbacks
 from keras_gans.latent import latent_vectors
 from keras_gans.models.batches import split_batch
 from keras_gans.models.diagnostics import feature_diversity, gradient_norm
 from keras_gans.models.generator_ema import GeneratorEMA
-from keras_gans.models.training_data_checks import check_training_data
+from keras_gans.models.network_checks import check_networks
+from keras_gans.models.training_data_checks import (
+    after_the_batch_is_read,
+    check_every_batch,
+    check_training_data,
+    name_data_errors,
+)
 
 _COMPILE_KWARGS = ("jit_compile", "steps_per_execution", "run_eagerly", "auto_scale_loss")
 
@@ -32,8 +38,14 @@ class GAN(keras.Model):
 
     Both networks run with `training=True` in both steps (BatchNorm uses batch
     statistics and updates its moving averages; Dropout is active). Noise comes
-    from a `keras.random.SeedGenerator` owned by the model, so a seeded model
-    trains reproducibly and its noise state is saved and restored with it.
+    from a `keras.random.SeedGenerator` owned by the model, so `seed` fixes the
+    latent vectors (and the tricks' noise), and the noise state is saved and
+    restored with the model. `seed` alone does not make training
+    reproducible: the initial weights and Dropout come from Keras' global
+    seed, and the batch order from the dataset. Call
+    `keras.utils.set_random_seed(s)` before building the networks and use a
+    seeded dataset (`kg.data.load(..., seed=s)`); then the same seeds give
+    the same weights.
     Under a `tf.distribute` strategy every replica draws the latent vectors of
     the whole global batch and keeps its own slice, and losses are averaged
     over the global batch, so multi-device training matches one device.
@@ -75,7 +87,8 @@ class GAN(keras.Model):
             to images in [-1, 1].
         discriminator: `keras.Model` mapping images to one logit per image.
         latent_dim: int, size of the latent vectors.
-        seed: int or None, seed of the model's noise. Defaults to `None`.
+        seed: int or None, seed of the model's noise (not of the networks'
+            initial weights nor of the data order: see above). Defaults to `None`.
         ema_decay: float in [0, 1) or None. When given, the model keeps an
             exponential moving average of the generator's weights
             (`keras_gans.models.generator_ema.GeneratorEMA`, Karras et al.
@@ -115,7 +128,7 @@ class GAN(keras.Model):
         self.discriminator = discriminator
         self.latent_dim = int(latent_dim)
         self.seed = seed
-        self._check_networks()
+        check_networks(self)
         self.ema_decay = ema_decay
         # The generator's moving average: a copy, created with the model (in its
         # distribution scope), so that a checkpoint restores into it.
@@ -150,39 +163,6 @@ class GAN(keras.Model):
         """`(height, width, channels)` the discriminator expects, if known."""
         inputs = getattr(self.discriminator, "inputs", None)
         return tuple(inputs[0].shape[1:]) if inputs else None
-
-    def _check_networks(self):
-        if not isinstance(self.generator, keras.Model):
-            raise ValueError(
-                f"`generator` must be a keras.Model. Received: generator={self.generator!r}"
-            )
-        if not isinstance(self.discriminator, keras.Model):
-            raise ValueError(
-                "`discriminator` must be a keras.Model. "
-                f"Received: discriminator={self.discriminator!r}"
-            )
-        for role, network in (("generator", self.generator), ("discriminator", self.discriminator)):
-            inputs = getattr(network, "inputs", None)
-            if inputs is not None and len(inputs) != self.network_inputs:
-                raise ValueError(
-                    f"A {type(self).__name__} {role} takes {self.network_inputs} input(s). "
-                    f"Received: a {role} with {len(inputs)} input(s). {self.network_inputs_hint}"
-                )
-        g_inputs = getattr(self.generator, "inputs", None)
-        if g_inputs and g_inputs[0].shape[-1] != self.latent_dim:
-            raise ValueError(
-                f"The generator takes latent vectors of size {g_inputs[0].shape[-1]}, "
-                f"but the model was given latent_dim={self.latent_dim}."
-            )
-        g_outputs = getattr(self.generator, "outputs", None)
-        if g_outputs and self.image_shape is not None:
-            produced = tuple(g_outputs[0].shape[1:])
-            if produced != self.image_shape:
-                raise ValueError(
-                    "The generator's output shape does not match the discriminator's "
-                    f"input shape. Received: generator output (None, *{produced}), "
-                    f"expected (None, *{self.image_shape}) for the discriminator."
-                )
 
     def check_labels(self, labels):
         """Checks the labels of a batch before training; `GAN` ignores labels."""
@@ -612,6 +592,7 @@ class GAN(keras.Model):
         norm = gradient_norm(mixed_precision.unscale(gradients, scale))
         return mixed_precision.applied_norm(norm, optimizer)
 
+    @after_the_batch_is_read
     def train_step(self, data):
         images, labels = self.unpack_batch(data)
         parts = self.deal_batch(images, labels)
@@ -660,43 +641,61 @@ class GAN(keras.Model):
         return self._trackers.values()
 
     def fit(
-        self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, **kwargs
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        *,
+        one_sided_data=False,
+        **kwargs,
     ):
         """Trains the model; see `keras.Model.fit`.
 
         Before the first step the data is checked (first batch of a dataset,
         all of an array): a clear `ValueError` for an empty dataset, images of
-        the wrong shape, integer images or values outside [-1, 1].
+        the wrong shape, integer images, values outside [-1, 1], or data that
+        looks one-sided (a minimum above -0.5: images in [0, 1] that were not
+        rescaled). Then every batch of a `tf.data.Dataset` is checked in the
+        input pipeline as it is read (finite values in [-1, 1], labels in
+        range): a bad batch raises a `ValueError` naming it before any step on
+        it, and the model keeps the steps taken before it
+        (`keras_gans/models/training_data_checks.py`).
 
-        Unless the callbacks already contain one, a `TerminateOnNonFiniteLoss`
-        is put first in the callbacks (Keras' `TerminateOnNaN` only reads
-        `logs["loss"]`). With a `keras.callbacks.BackupAndRestore` among the
-        callbacks it raises a `RuntimeError` instead of stopping gracefully,
-        so that no callback saves the non-finite state over the last good
-        backup and the backup is kept for resuming.
+        A `kg.callbacks.TerminateOnNonFiniteLoss` is put first in the
+        callbacks (one is added unless there is one): a non-finite loss or
+        model state stops training with the last finite state restored, and
+        never reaches a backup or a checkpoint. With a
+        `keras.callbacks.BackupAndRestore` among the callbacks it raises a
+        `RuntimeError` instead of stopping gracefully, so that the last good
+        backup is kept for resuming.
+
+        Args:
+            one_sided_data: set to `True` when the data really has no value
+                below -0.5, to skip the check that catches images in [0, 1].
+                Defaults to `False`.
         """
         if not self.compiled:
             raise ValueError(
                 f"Call `{type(self).__name__}.compile()` before `fit()`. "
                 "Received: an uncompiled model."
             )
-        check_training_data(self, x, y, batch_size)
+        check_training_data(self, x, y, batch_size, one_sided_data=one_sided_data)
         if isinstance(x, tf.data.Dataset):
             # A dataset shuffles itself; Keras would only warn about `shuffle`.
             kwargs.setdefault("shuffle", False)
-        callbacks = list(callbacks or [])
-        if not any(isinstance(c, TerminateOnNonFiniteLoss) for c in callbacks):
-            backed_up = any(isinstance(c, keras.callbacks.BackupAndRestore) for c in callbacks)
-            callbacks.insert(0, TerminateOnNonFiniteLoss(raise_error=backed_up))
-        return super().fit(
-            x,
-            y,
-            batch_size=batch_size,
-            epochs=epochs,
-            verbose=verbose,
-            callbacks=callbacks,
-            **kwargs,
-        )
+        with name_data_errors(self):
+            return super().fit(
+                check_every_batch(self, x),
+                y,
+                batch_size=batch_size,
+                epochs=epochs,
+                verbose=verbose,
+                callbacks=guard_callbacks(callbacks),
+                **kwargs,
+            )
 
     def _maybe_symbolic_build(self, iterator=None, data_batch=None):
         # Keras averages one input batch across replicas to build the model
