@@ -23,7 +23,9 @@ does about it:
 - Before the first step Keras averages one input batch across workers to build
   the model symbolically; for `(images, labels)` batches that fails
   ("Attempt to convert a value (PerReplica...)"). A GAN is built when it is
-  constructed and compiled, so `GAN` skips that batch in multi-worker mode.
+  constructed and compiled, so `GAN` skips that batch (under any strategy:
+  drawing it also advances a reshuffling dataset, so that replicas would see
+  another order of the data than one device).
 - `keras.callbacks.BackupAndRestore` writes from every worker to the same
   files: `kg.callbacks.MultiWorkerBackupAndRestore` lets only the chief
   write there, and every worker restore from it.

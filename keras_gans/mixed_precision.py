@@ -25,6 +25,8 @@ Reference:
     Micikevicius et al., "Mixed Precision Training", ICLR 2018.
 """
 
+import contextlib
+
 import keras
 import tensorflow as tf
 from keras import ops
@@ -32,6 +34,28 @@ from keras import ops
 from keras_gans.losses import num_replicas
 
 LOW_PRECISION = ("float16", "bfloat16")
+POLICIES = ("float32", "mixed_float16", "mixed_bfloat16")
+
+
+def check_policy(name):
+    """`name` if it is one of `POLICIES`, else a `ValueError` naming it."""
+    if name not in POLICIES:
+        raise ValueError(
+            f"`precision` must be one of {list(POLICIES)}. Received: precision={name!r}"
+        )
+    return name
+
+
+@contextlib.contextmanager
+def global_policy(name):
+    """Builds what is made inside under the dtype policy `name`; restores the global one after."""
+    check_policy(name)
+    previous = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy(name)
+    try:
+        yield
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
 
 
 def computes_in_float16(*networks):

@@ -265,6 +265,8 @@ HELP = {
         "(default: one device)",
         "--tensorboard": "the image grids (needs pip install keras-gans[tensorboard]; "
         "default: none)",
+        "--precision": "mixed_bfloat16 for CPUs with bfloat16 instructions and TPUs "
+        "(default: float32)",
     },
     "sample": {
         "--model": "path to a saved .keras model",

@@ -4,7 +4,7 @@ summation order): same global batch, same seed, same weights and logged losses."
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import tiny_data_for, tiny_model, weights_of
+from conftest import tiny_data_for, tiny_images, tiny_model, weights_of
 
 import keras_gans as kg
 
@@ -37,3 +37,21 @@ def test_mirrored_strategy_matches_one_device(mirrored_strategy, model_class):
         model_class,
         **({"critic_steps": 2} if model_class in (kg.WGAN, kg.WGANGP) else {}),
     )
+
+
+def test_the_training_recipe_under_a_strategy_matches_one_device(mirrored_strategy, tmp_path):
+    pixels = ((tiny_images(32) + 1) * 127.5).astype("uint8")
+    np.savez(tmp_path / "tiny.npz", x=pixels)
+    runs = {}
+    for name, strategy in (("one", None), ("mirrored", mirrored_strategy)):
+        runs[name] = kg.train(
+            "dcgan", str(tmp_path / "tiny.npz"), epochs=1, out=str(tmp_path / name),
+            batch_size=16, latent_dim=8, seed=0, strategy=strategy, verbose=0,
+        )  # fmt: skip
+    model = runs["mirrored"].model
+    assert model.distribute_strategy.num_replicas_in_sync == 2
+    assert int(model.g_optimizer.iterations.numpy()) == 2
+    for a, b in zip(weights_of(runs["one"].model), weights_of(model), strict=True):
+        np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)
+    for name, values in runs["one"].history.items():
+        np.testing.assert_allclose(runs["mirrored"].history[name], values, rtol=1e-4, atol=1e-5)

@@ -27,8 +27,8 @@ def read_csv(path):
 def test_score_reaches_logs_checkpoint_early_stopping_csv_loggers(tmp_path, extractor):
     """Callbacks listed after it read the score from `logs`, as TensorBoard does.
 
-    (TensorBoard itself is not installed here: its `tensorboard` package is
-    missing, so a recording callback stands in for it.)
+    (A recording callback stands in for TensorBoard here; tests/test_tensorboard.py
+    reads the scores back from real event files.)
     """
     model = tiny_model(kg.GAN)
     fid = FIDCallback(

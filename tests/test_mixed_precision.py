@@ -282,3 +282,19 @@ def test_loss_scale_state_is_saved_and_restored(tmp_path):
     assert float(loaded.d_optimizer.dynamic_scale) == 128.0
     assert loaded.discriminator.get_layer("down1_conv").compute_dtype == "float16"
     np.testing.assert_array_equal(loaded.generate(4, seed=0), model.generate(4, seed=0))
+
+
+def test_train_recipe_builds_under_the_precision_asked_and_restores_the_policy(tmp_path):
+    pixels = ((tiny_images(32) + 1) * 127.5).astype("uint8")
+    np.savez(tmp_path / "tiny.npz", x=pixels)
+    run = kg.train(
+        "dcgan", str(tmp_path / "tiny.npz"), epochs=1, out=str(tmp_path / "run"),
+        batch_size=16, latent_dim=8, verbose=0, precision="mixed_float16",
+    )  # fmt: skip
+    assert run.model.discriminator.get_layer("down1_conv").compute_dtype == "float16"
+    assert isinstance(run.model.d_optimizer, LSO) and isinstance(run.model.g_optimizer, LSO)
+    assert all(np.isfinite(values).all() for values in run.history.values())
+    assert keras.mixed_precision.global_policy().name == "float32"
+    with pytest.raises(ValueError, match="Received: precision='half'"):
+        kg.train(out=str(tmp_path / "bad"), precision="half")
+    assert not (tmp_path / "bad").exists()  # refused before any work

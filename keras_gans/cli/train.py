@@ -126,6 +126,14 @@ def add_parser(subparsers):
         "split across the replicas (default: one device)",
     )
     parser.add_argument(
+        "--precision",
+        default="float32",
+        choices=["float32", "mixed_float16", "mixed_bfloat16"],
+        help="dtype policy of the networks: mixed_float16 for GPUs (both optimizers "
+        "loss-scaled), mixed_bfloat16 for CPUs with bfloat16 instructions and TPUs "
+        "(default: float32)",
+    )
+    parser.add_argument(
         "--tensorboard",
         default=None,
         metavar="DIR",
@@ -166,5 +174,6 @@ def run(args):
         fresh=args.fresh,
         strategy=args.strategy,
         tensorboard=args.tensorboard,
+        precision=args.precision,
     )
     return 0

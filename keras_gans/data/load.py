@@ -109,11 +109,22 @@ def _from_arrays(x, y, batch_size, with_labels, shuffle, seed, drop_remainder, n
 
 
 def _batch(dataset, batch_size, drop_remainder, scale):
-    """Batches (then rescales [0, 255] pixels to [-1, 1], batch-wise) and prefetches."""
+    """Batches (then rescales [0, 255] pixels to [-1, 1], batch-wise) and prefetches.
+
+    tf.data's autotuning is turned off: an iterator with autotuning on blocks
+    the thread that deletes it for up to about a second (no CPU used), and
+    `fit` deletes its iterator at the end of every call, which made repeated
+    short `fit` calls (notebooks, loops of callbacks) far slower than one long
+    `fit` (measured in benchmarks/throughput.py). This pipeline is light: with
+    autotuning off, AUTOTUNE means one parallel call per core and a prefetch
+    buffer that grows when the consumer waits.
+    """
     dataset = dataset.batch(batch_size, drop_remainder=drop_remainder)
     if scale:
         dataset = dataset.map(scale_images, num_parallel_calls=AUTOTUNE)
-    return dataset.prefetch(AUTOTUNE)
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return dataset.prefetch(AUTOTUNE).with_options(options)
 
 
 def _tfds_dataset(name, split, batch_size, with_labels, shuffle, seed, drop_remainder):

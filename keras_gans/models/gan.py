@@ -698,12 +698,13 @@ class GAN(keras.Model):
             )
 
     def _maybe_symbolic_build(self, iterator=None, data_batch=None):
-        # Keras averages one input batch across replicas to build the model
-        # before training; under MultiWorkerMirroredStrategy that fails for
-        # (images, labels) batches (keras-team/keras#20585). A GAN is built by
-        # its constructor and `compile`, so it needs no batch (see
-        # keras_gans.distribute).
-        if distribute.is_multi_worker(self.distribute_strategy):
+        # Under a strategy Keras draws one batch from a new iterator of the data
+        # to build the model before training. That iterator advances a
+        # reshuffling dataset (the replicas would then see another order than
+        # one device), and under MultiWorkerMirroredStrategy averaging the batch
+        # fails for (images, labels) (keras-team/keras#20585). A GAN whose
+        # layers are built (by its constructor and `compile`) needs no batch.
+        if all(layer.built for layer in self._flatten_layers()):
             iterator = None
         return super()._maybe_symbolic_build(iterator=iterator, data_batch=data_batch)
 
