@@ -110,9 +110,10 @@ def main():
                 "ema": evaluator.evaluate(model),
             }
             extra = f" p={history['ada_p'][-1]:.3f}" if "ada_p" in history else ""
+            fid = {which: values[METRICS[0]] for which, values in scores.items()}
             print(
-                f"{config:12s} seed {seed}: {seconds:5.0f} s  FID {scores['trained'][METRICS[0]]:.1f}"
-                f"  EMA FID {scores['ema'][METRICS[0]]:.1f}"
+                f"{config:12s} seed {seed}: {seconds:5.0f} s  FID {fid['trained']:.1f}"
+                f"  EMA FID {fid['ema']:.1f}"
                 f"  d_real {history.get('d_real', [np.nan])[-1]:.3f}{extra}",
                 flush=True,
             )
