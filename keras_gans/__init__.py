@@ -29,10 +29,13 @@ Submodules:
         `VirtualBatchNormalization`.
     `tricks`: the training tricks behind `GAN.compile`'s arguments
         (`FeatureMatching`, `HistoricalAveraging`, `InstanceNoise`,
-        `R1Penalty`) and their base class `Trick`.
+        `R1Penalty`, `R2Penalty`) and their base class `Trick`.
+    `augment`: the augmentations of every discriminator input behind
+        `GAN.compile(augment=...)`: `DiffAugment`, `ADA`.
 """
 
 from keras_gans import (
+    augment,
     callbacks,
     data,
     distribute,
@@ -56,6 +59,7 @@ __all__ = [
     "WGANGP",
     "export_generator",
     "train",
+    "augment",
     "callbacks",
     "data",
     "distribute",

@@ -1,6 +1,8 @@
 """Export a trained generator as a SavedModel for TensorFlow Serving."""
 
 import os
+import shutil
+import tempfile
 
 import keras
 import tensorflow as tf
@@ -11,7 +13,7 @@ SERVING_SIGNATURE = "serving_default"
 UINT8_SIGNATURE = "generate_uint8"
 
 
-def export_generator(model, path):
+def export_generator(model, path, overwrite=False):
     """Writes the generator of `model` as a SavedModel servable without Python.
 
     The SavedModel needs neither Keras nor keras_gans to run: TensorFlow
@@ -20,7 +22,9 @@ def export_generator(model, path):
 
     - `serving_default`: inputs `z` float32 `[None, latent_dim]` (and `labels`
       int32 `[None]` for a `ConditionalGAN`); output `images` float32
-      `[None, H, W, C]` in [-1, 1], exactly `generator(z, training=False)`.
+      `[None, H, W, C]` in [-1, 1], exactly `generator(z, training=False)`
+      for the model's sampling generator (its moving average when the model
+      has `ema_decay`, see `GAN.sampling_generator`).
     - `generate_uint8`: inputs `batch_size` int32 scalar and `seed` int32
       scalar (a `ConditionalGAN` takes `labels` int32 `[None]` and `seed`, one
       image per label); output `images` uint8 `[batch, H, W, C]` in [0, 255],
@@ -28,10 +32,20 @@ def export_generator(model, path):
       same images as `model.generate(..., seed=seed)` (one noise path,
       `keras_gans.latent`).
 
+    The SavedModel is written beside `path` and moved into place when it is
+    complete, so a reader (TensorFlow Serving watching `BASE/NAME/`) never
+    sees half a version. An existing `path` is refused unless
+    `overwrite=True`: a served version is replaced only on purpose.
+
+    A SavedModel is a TensorFlow program: whoever loads or serves one runs
+    the graph it holds. Serve only SavedModels you made or trust.
+
     Args:
         model: a trained `GAN` (or any subclass).
         path: output folder. TensorFlow Serving expects `BASE/NAME/VERSION/`,
             e.g. `saved_models/fashion_dcgan/1`.
+        overwrite: replace an existing `path`. Defaults to `False`: a
+            `FileExistsError` naming `path`.
 
     Returns:
         `path`.
@@ -45,10 +59,16 @@ def export_generator(model, path):
     ```
     """
 
-    generator = model.generator
+    path = os.fspath(path)
+    if os.path.lexists(path) and not overwrite:
+        raise FileExistsError(
+            f"Refusing to overwrite the existing export at {path}. Received: path={path!r}, "
+            "overwrite=False. Pass overwrite=True (--overwrite) to replace it, or choose "
+            "another version."
+        )
+    generator = model.sampling_generator
     latent_dim = model.latent_dim
     conditional = getattr(model, "num_classes", None) is not None
-    path = os.fspath(path)
 
     def to_uint8(images):
         pixels = tf.round((tf.clip_by_value(images, -1.0, 1.0) + 1.0) * 127.5)
@@ -92,8 +112,26 @@ def export_generator(model, path):
             },
             input_signature=[tf.TensorSpec([], tf.int32, name="batch_size"), seed_spec],
         )
-    archive.write_out(path, verbose=False)
+    _write_into_place(archive, path)
     return path
+
+
+def _write_into_place(archive, path):
+    """Writes `archive` to a temporary folder beside `path`, then moves it to `path`."""
+    parent = os.path.dirname(os.path.abspath(path))
+    os.makedirs(parent, exist_ok=True)
+    # Not a number: TensorFlow Serving never takes the folder for a version.
+    partial = tempfile.mkdtemp(prefix=f".{os.path.basename(path)}.partial-", dir=parent)
+    try:
+        archive.write_out(partial, verbose=False)
+        if os.path.lexists(path):  # overwrite=True
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path)
+            else:
+                os.remove(path)
+        os.replace(partial, path)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
 
 
 def next_version_path(base_dir, name):

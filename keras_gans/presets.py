@@ -2,7 +2,7 @@
 
 import dataclasses
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from keras_gans import networks
 from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
@@ -17,16 +17,26 @@ class Preset:
         generator: `generator(latent_dim, image_shape, **conditional) -> keras.Model`.
         discriminator: `discriminator(image_shape, **conditional) -> keras.Model`.
         batch_size: images per training batch unless one is given. Defaults to `128`.
+        compile_kwargs: `compile` arguments of the recipe (plain values: optimizer
+            configs, not instances, so that every model gets fresh optimizers).
+            Defaults to `{}`, the model class's defaults.
     """
 
     model_class: type
     generator: Callable
     discriminator: Callable
     batch_size: int = 128
+    compile_kwargs: Mapping = dataclasses.field(default_factory=dict)
 
     @property
     def conditional(self):
         return issubclass(self.model_class, ConditionalGAN)
+
+
+def _adam(learning_rate, beta_1, beta_2):
+    """The config of an Adam optimizer (`keras.optimizers.get` makes a fresh one)."""
+    config = {"learning_rate": learning_rate, "beta_1": beta_1, "beta_2": beta_2}
+    return {"class_name": "Adam", "config": config}
 
 
 PRESETS = {
@@ -42,6 +52,20 @@ PRESETS = {
         functools.partial(networks.dcgan_discriminator, normalization="layer"),
         batch_size=320,
     ),
+    # SNGAN (Miyato et al. 2018): hinge loss, a spectrally normalised critic
+    # without BatchNorm, Adam(2e-4, 0.5, 0.999) with one D step per G step
+    # (their setting C), on the DCGAN networks of these image sizes.
+    "sngan": Preset(
+        GAN,
+        networks.dcgan_generator,
+        functools.partial(networks.dcgan_discriminator, normalization=None, spectral_norm=True),
+        batch_size=64,
+        compile_kwargs={
+            "loss": "hinge",
+            "d_optimizer": _adam(2e-4, 0.5, 0.999),
+            "g_optimizer": _adam(2e-4, 0.5, 0.999),
+        },
+    ),
 }
 CONDITIONAL_PRESETS = {name for name, preset in PRESETS.items() if preset.conditional}
 
@@ -55,18 +79,32 @@ def get_preset(name):
     return PRESETS[name]
 
 
-def build_model(name, image_shape, latent_dim=128, num_classes=None, seed=None):
+def build_model(
+    name,
+    image_shape,
+    latent_dim=128,
+    num_classes=None,
+    seed=None,
+    ema_decay=None,
+    spectral_norm=None,
+):
     """Builds an uncompiled model by preset name.
 
     Args:
         name: one of `PRESETS`: `"dcgan"` (Radford et al. 2015), `"mlp"`
             (Goodfellow et al. 2014), `"cgan"` (conditional DCGAN, Mirza &
             Osindero 2014), `"wgan"` (Arjovsky et al. 2017), `"wgan_gp"`
-            (Gulrajani et al. 2017, LayerNorm critic).
+            (Gulrajani et al. 2017, LayerNorm critic), `"sngan"` (Miyato et
+            al. 2018: spectral norm, hinge loss).
         image_shape: `(height, width, channels)` of the training images.
         latent_dim: size of the latent vectors. Defaults to `128`.
         num_classes: number of classes, required by conditional presets.
         seed: seed of the model's noise. Defaults to `None`.
+        ema_decay: decay of the generator's moving average (see `GAN`).
+            Defaults to `None` (none).
+        spectral_norm: bool or None: spectral normalisation in the
+            discriminator's layers (DCGAN discriminators only). Defaults to
+            `None`, the preset's choice.
     """
     preset = get_preset(name)
     conditional = {}
@@ -74,11 +112,20 @@ def build_model(name, image_shape, latent_dim=128, num_classes=None, seed=None):
         if num_classes is None:
             raise ValueError(f"The '{name}' preset is conditional. Received: num_classes=None")
         conditional = {"num_classes": num_classes}
+    discriminator_options = {}
+    if spectral_norm is not None:
+        if preset.generator is networks.mlp_generator:
+            raise ValueError(
+                "`spectral_norm` applies to the DCGAN discriminators, not to the 'mlp' "
+                f"preset. Received: spectral_norm={spectral_norm!r} with model={name!r}"
+            )
+        discriminator_options["spectral_norm"] = bool(spectral_norm)
     image_shape = tuple(image_shape)
     return preset.model_class(
         preset.generator(latent_dim, image_shape, **conditional),
-        preset.discriminator(image_shape, **conditional),
+        preset.discriminator(image_shape, **conditional, **discriminator_options),
         latent_dim=latent_dim,
         seed=seed,
+        ema_decay=ema_decay,
         **conditional,
     )

@@ -33,6 +33,10 @@ def train(
     num_classes=None,
     loss="auto",
     label_smoothing=0.0,
+    ema_decay=None,
+    r1_penalty=0.0,
+    augment=None,
+    spectral_norm=None,
     steps_per_epoch=None,
     seed=0,
     grid_every=1,
@@ -56,7 +60,7 @@ def train(
 
     Args:
         model: preset name, one of `keras_gans.presets.PRESETS`: `"dcgan"`, `"mlp"`,
-            `"cgan"`, `"wgan"`, `"wgan_gp"`. Defaults to `"dcgan"`.
+            `"cgan"`, `"wgan"`, `"wgan_gp"`, `"sngan"`. Defaults to `"dcgan"`.
         dataset: anything `kg.data.load` reads: `"fashion_mnist"` (offline),
             `"mnist"`, `"cifar10"`, a tfds name, a `.npz` file or a folder of images.
             Defaults to `"fashion_mnist"`.
@@ -67,8 +71,18 @@ def train(
         latent_dim: size of the latent vectors. Defaults to `128`.
         num_classes: number of classes of a conditional preset. Defaults to the
             largest label in the dataset plus one.
-        loss: adversarial loss name for `compile`. Defaults to `"auto"`, the model's own.
+        loss: adversarial loss name for `compile`. Defaults to `"auto"`, the preset's
+            (hinge for `"sngan"`) or the model class's own.
         label_smoothing: one-sided label smoothing of the real target. Defaults to `0.0`.
+        ema_decay: decay of the generator's moving average, which then samples
+            (grids, `model.keras`'s `generate`, exports; see `GAN`). Defaults to
+            `None` (none).
+        r1_penalty: gamma of the R1 penalty on D (`GAN.compile`). Defaults to `0.0`.
+        augment: augmentation of every D input (`GAN.compile`): a DiffAugment
+            policy such as `"translation,cutout,color"`, `"ada"` or a
+            `kg.augment` object. Defaults to `None` (none).
+        spectral_norm: bool or None: spectral normalisation of D's layers
+            (DCGAN discriminators). Defaults to `None`, the preset's choice.
         steps_per_epoch: batches per epoch. Defaults to `None`, the whole dataset.
         seed: seed of the weights, the noise and the shuffling. Defaults to `0`.
         grid_every: write an image grid every this many epochs. Defaults to `1`.
@@ -132,9 +146,23 @@ def train(
         data = distribute.shard_by_data(data)
     with strategy.scope(), mixed_precision.global_policy(precision):
         gan = build_model(
-            model, images_spec.shape[1:], latent_dim=latent_dim, num_classes=num_classes, seed=seed
+            model,
+            images_spec.shape[1:],
+            latent_dim=latent_dim,
+            num_classes=num_classes,
+            seed=seed,
+            ema_decay=ema_decay,
+            spectral_norm=spectral_norm,
         )
-        gan.compile(loss=loss, label_smoothing=label_smoothing)
+        compile_kwargs = dict(preset.compile_kwargs)
+        if loss != "auto" or "loss" not in compile_kwargs:
+            compile_kwargs["loss"] = loss
+        gan.compile(
+            **compile_kwargs,
+            label_smoothing=label_smoothing,
+            r1_penalty=r1_penalty,
+            augment=augment,
+        )
 
     backup_dir = os.path.join(os.fspath(out), "backup")  # every worker resumes from it
     if fresh and distribute.is_chief(strategy):

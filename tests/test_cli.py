@@ -6,6 +6,7 @@ import os
 import re
 import subprocess
 import sys
+import warnings
 
 import keras
 import numpy as np
@@ -13,6 +14,7 @@ import pytest
 from conftest import tiny_images
 from PIL import Image
 
+import keras_gans as kg
 from keras_gans import cli
 from keras_gans.train import RESUME_FILE, train
 
@@ -94,6 +96,58 @@ def test_a_missing_model_file_is_named(command, tmp_path, monkeypatch):
         cli.main([command, "--model", "none.keras", *extra])
 
 
+@pytest.mark.parametrize("command", ["sample", "evaluate", "export"])
+def test_unreadable_model_files_are_one_line_errors(command, tiny_run, tmp_path, monkeypatch):
+    """Issue 13: a file that is not a .keras, or a truncated one, gave a traceback."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.keras").write_text("not a model")
+    (tmp_path / "model.h5").write_bytes((tiny_run / "model.keras").read_bytes())
+    (tmp_path / "cut.keras").write_bytes((tiny_run / "model.keras").read_bytes()[:2000])
+    extra = ["--name", "x"] if command == "export" else []
+    for name in ("notes.keras", "model.h5", "cut.keras"):
+        with pytest.raises(SystemExit) as exit_info:
+            cli.main([command, "--model", name, *extra])
+        message = exit_info.value.code
+        assert message.startswith(f"keras-gans {command}: error: {name} is not a .keras model")
+        assert "\n" not in message and "Traceback" not in message
+    with pytest.raises(ValueError, match="cut.keras is not a .keras model archive"):
+        cli.main([command, "--model", "cut.keras", *extra, "--debug"])  # the traceback
+
+
+def lambda_model(path):
+    """A GAN whose generator holds a `Lambda` layer (Python bytecode), saved to `path`."""
+    generator = keras.Sequential(
+        [
+            keras.Input((8,)),
+            keras.layers.Dense(16 * 16, activation="tanh"),
+            keras.layers.Lambda(lambda x: x * 2),
+            keras.layers.Reshape((16, 16, 1)),
+        ]
+    )
+    discriminator = keras.Sequential(
+        [keras.Input((16, 16, 1)), keras.layers.Flatten(), keras.layers.Dense(1)]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the Lambda hides the tanh
+        gan = kg.GAN(generator, discriminator, latent_dim=8)
+    gan.compile()
+    gan.save(path)
+
+
+def test_a_model_with_a_lambda_layer_is_refused_by_sample_and_evaluate(tmp_path, monkeypatch):
+    """Issue 13, security: a .keras from an untrusted source is loaded in safe mode."""
+    monkeypatch.chdir(tmp_path)
+    lambda_model(tmp_path / "lambda.keras")
+    for command in ("sample", "evaluate"):
+        with pytest.raises(
+            SystemExit,
+            match=rf"^keras-gans {command}: error: Cannot load lambda.keras: Requested the "
+            r"deserialization of a `Lambda` layer .* keras-gans loads models in safe mode only",
+        ):
+            cli.main([command, "--model", "lambda.keras"])
+    assert sorted(os.listdir(tmp_path)) == ["lambda.keras"]  # nothing generated or scored
+
+
 def test_conditional_preset_and_sampling_by_class(tmp_path, monkeypatch, capsys):
     data = save_npz(tmp_path / "labelled.npz", n=60, labels=np.arange(60) % 3)
     run = train(
@@ -128,6 +182,44 @@ def test_wgan_gp_preset_uses_its_own_batch_size(tmp_path, monkeypatch):
     assert {"wasserstein", "gradient_penalty"} <= set(run.history)
 
 
+def test_sngan_preset_and_the_stabiliser_options(tmp_path):
+    data = save_npz(tmp_path / "tiny.npz", n=32)
+    argv = ["train", "--model", "sngan", "--dataset", data, "--epochs", "1", *TINY]
+    options = ["--ema-decay", "0.9", "--r1", "5", "--augment", "ada"]
+    assert cli.main([*argv, *options, "--out", str(tmp_path / "sngan")]) == 0
+    model = keras.models.load_model(tmp_path / "sngan" / "model.keras")
+    assert model.adversarial_loss.name == "hinge"
+    assert model.d_optimizer.beta_2 == 0.999 and model.d_optimizer.learning_rate == 2e-4
+    layers = [type(layer).__name__ for layer in model.discriminator.layers]
+    assert "SpectralNormalization" in layers and "BatchNormalization" not in layers
+    assert model.ema_decay == 0.9 and float(model.ema.updates) == 2  # 32 images, batch 16
+    assert [type(t).__name__ for t in model.tricks] == ["ADA", "R1Penalty"]
+    assert model.tricks[1].weight == 5.0
+    history = (tmp_path / "sngan" / "history.csv").read_text().splitlines()[0].split(",")
+    assert {"ada_p", "ada_rt", "r1_penalty"} <= set(history)
+    # Spectral norm for any DCGAN discriminator, and off for sngan's.
+    from keras_gans.presets import build_model
+
+    layers = [
+        type(layer).__name__
+        for layer in build_model("dcgan", (16, 16, 1), 8, spectral_norm=True).discriminator.layers
+    ]
+    assert "SpectralNormalization" in layers
+    layers = [
+        type(layer).__name__
+        for layer in build_model("sngan", (16, 16, 1), 8, spectral_norm=False).discriminator.layers
+    ]
+    assert "SpectralNormalization" not in layers
+    tiny = {"out": tmp_path / "bad", "batch_size": 16}
+    with pytest.raises(ValueError, match="Received: ema_decay=1.0"):
+        train("dcgan", data, ema_decay=1.0, **tiny)
+    with pytest.raises(ValueError, match="Unknown augmentation"):
+        train("dcgan", data, augment="flip", **tiny)
+    with pytest.raises(ValueError, match="not to the 'mlp' preset"):
+        train("mlp", data, spectral_norm=True, **tiny)
+    assert not (tmp_path / "bad").exists()  # refused before anything is written
+
+
 def test_train_rejects_bad_arguments(tmp_path):
     with pytest.raises(ValueError, match="Unknown model preset.*Received: 'gan3000'"):
         train("gan3000", out=tmp_path)
@@ -151,11 +243,17 @@ HELP = {
         "--model": "model preset (default: dcgan)",
         "--dataset": "fashion_mnist (default, offline)",
         "--epochs": "(default: 5)",
-        "--batch-size": "(default: the preset's, 128 for cgan, dcgan, mlp; 320 for wgan, wgan_gp",
+        "--batch-size": "(default: the preset's, 128 for cgan, dcgan, mlp; 64 for sngan; "
+        "320 for wgan, wgan_gp",
         "--out": "run folder for all outputs (default: runs/default)",
         "--latent-dim": "(default: 128)",
         "--num-classes": "(default: largest label + 1)",
-        "--loss": "hinge, wasserstein (default: the model's own)",
+        "--loss": "hinge, wasserstein (default: the preset's own)",
+        "--ema-decay": "moving average of the generator with this decay, e.g. 0.999, and "
+        "sample from it (default: none)",
+        "--r1": "gamma of the R1 penalty on real images, e.g. 10 (default: 0, off)",
+        "--augment": "translation,cutout,color, or ada (default: none)",
+        "--spectral-norm": "(default: the preset's, on for sngan only)",
         "--label-smoothing": "one-sided label smoothing of the real target (default: 0)",
         "--steps-per-epoch": "(default: whole dataset)",
         "--seed": "seed for weights, noise and shuffling (default: 0)",
@@ -182,7 +280,9 @@ HELP = {
         "--model": "path to a saved .keras model",
         "--name": "served model name",
         "--base-dir": "(default: saved_models)",
-        "--version": "(default: one more than the highest present)",
+        "--version": "(default: one more than the highest present); an existing version "
+        "is refused unless --overwrite is given",
+        "--overwrite": "replace the version given by --version if it exists (default: refuse)",
     },
     "evaluate": {
         "--model": "path to a saved .keras model",
@@ -200,6 +300,8 @@ HELP = {
         "--seed": "(default: 0)",
     },
 }
+for _options in HELP.values():
+    _options["--debug"] = "show the Python traceback of an error (default: one line on stderr)"
 DESCRIPTIONS = {
     "train": "running the same command again after an interruption resumes from the backup",
     "sample": "into one PNG grid",

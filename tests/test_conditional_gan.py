@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-import tensorflow as tf
 from conftest import (
     LATENT_DIM,
     NUM_CLASSES,
@@ -52,11 +51,30 @@ def test_a_batch_without_labels_raises(cgan):
         cgan.fit(tiny_dataset(), verbose=0)
 
 
-def test_out_of_range_labels_in_a_later_batch_fail_loudly(cgan):
+def test_out_of_range_labels_in_a_later_batch_are_named(cgan):
     labels = tiny_labels()
     labels[40:] = 7  # the first batch is fine; the third is not
-    with pytest.raises(tf.errors.InvalidArgumentError, match="labels must be < num_classes"):
+    with pytest.raises(
+        ValueError,
+        match=r"^Batch 2 of the training data .* has labels out of range. Received: labels in "
+        r"\[0, 7\]; expected labels in \[0, 3\)\. .* keeps the 2 steps",
+    ):
         cgan.fit(tiny_dataset(labels=labels), verbose=0)
+    assert int(cgan.g_optimizer.iterations) == 2
+
+
+def test_one_hot_labels_are_named(cgan):
+    """Case 4 of issue 13: one-hot labels failed deep in `Concatenate` (dimensions 32 and 96)."""
+    one_hot = np.eye(3, dtype="int32")[tiny_labels()]
+    message = (
+        r"Labels must be integer class ids in \[0, 3\), shape \(batch,\). Received: labels of "
+        r"shape \({}, 3\). One-hot labels\? Pass np.argmax\(labels, axis=-1\)"
+    )
+    with pytest.raises(ValueError, match=message.format(16)):
+        cgan.fit(tiny_dataset(labels=one_hot), verbose=0)
+    with pytest.raises(ValueError, match=message.format(64)):
+        cgan.fit(tiny_images(64), one_hot, batch_size=16, verbose=0)
+    assert int(cgan.g_optimizer.iterations) == 0
 
 
 def test_generate_checks_labels_and_is_deterministic(cgan):

@@ -123,6 +123,31 @@ def test_cli_export_writes_versions_and_explains_serving(trained, tmp_path, monk
     assert "saved_models/tiny/2" in printed
 
 
+def test_an_existing_export_is_refused_unless_overwrite(trained, tmp_path, monkeypatch):
+    """Issue 13, case 7: export_generator and `keras-gans export --version N` silently
+    overwrote an existing SavedModel."""
+    gan = trained(kg.GAN)
+    path = tmp_path / "saved_models" / "tiny" / "1"
+    kg.export_generator(gan, path)
+    written = {p.name: p.stat().st_mtime_ns for p in path.rglob("*")}
+    refused = f"Refusing to overwrite the existing export at {path}."
+    with pytest.raises(FileExistsError, match=refused):
+        kg.export_generator(gan, path)
+    gan.save(tmp_path / "model.keras")
+    monkeypatch.chdir(tmp_path)
+    argv = ["export", "--model", "model.keras", "--name", "tiny", "--version", "1"]
+    with pytest.raises(
+        SystemExit, match=r"^keras-gans export: error: Refusing to overwrite the existing export"
+    ):
+        cli_main(argv)
+    assert {p.name: p.stat().st_mtime_ns for p in path.rglob("*")} == written  # untouched
+    assert cli_main([*argv, "--overwrite"]) == 0
+    rewritten = (path / "saved_model.pb").stat().st_mtime_ns
+    assert rewritten != written["saved_model.pb"]
+    # Written beside the version and moved into place: no partial folder is left.
+    assert sorted(p.name for p in path.parent.iterdir()) == ["1"]
+
+
 def test_loading_a_lambda_layer_fails_under_the_default_safe_mode(tmp_path):
     generator = keras.Sequential(
         [

@@ -90,6 +90,25 @@ class Canary(keras.callbacks.Callback):
         self.steps += 1
 
 
+def resumed_and_uninterrupted(make_model, backup_dir, n=32):
+    """`(resumed, uninterrupted)`: 2 epochs of `make_model(seed)`'s model on `n` tiny
+    images, crashed at epoch 1 step 1 and resumed by a model of another seed, and
+    the same run without a crash. Their `training_state`s should be equal."""
+    data = tiny_data_for(make_model(0), n=n)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        make_model(0).fit(
+            data,
+            epochs=2,
+            callbacks=[keras.callbacks.BackupAndRestore(backup_dir), Crash(epoch=1, step=1)],
+            verbose=0,
+        )
+    resumed = make_model(99)
+    resumed.fit(data, epochs=2, callbacks=[keras.callbacks.BackupAndRestore(backup_dir)], verbose=0)
+    uninterrupted = make_model(0)
+    uninterrupted.fit(data, epochs=2, verbose=0)
+    return resumed, uninterrupted
+
+
 @pytest.mark.parametrize("model_class", list(MODEL_KWARGS))
 def test_interrupted_training_resumes_where_the_backup_left_it(model_class, tmp_path):
     kwargs = MODEL_KWARGS[model_class]

@@ -10,11 +10,11 @@ import tensorflow as tf
 from conftest import LATENT_DIM, tiny_dataset, tiny_model
 
 import keras_gans as kg
+from keras_gans.callbacks import TrainingWarning  # public, to filter it
 from keras_gans.callbacks.training_monitor import (
     DISCRIMINATOR_WINNING,
     MODE_COLLAPSE,
     VANISHING_GRADIENTS,
-    TrainingWarning,
 )
 
 

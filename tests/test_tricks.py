@@ -7,15 +7,15 @@ import pytest
 import tensorflow as tf
 from conftest import (
     LATENT_DIM,
+    assert_keep_training_alike,
     tiny_data_for,
     tiny_dataset,
     tiny_discriminator,
     tiny_generator,
     tiny_model,
-    weights_of,
 )
 from test_distribution import assert_same_training
-from test_resume import Crash, assert_same_state, training_state
+from test_resume import assert_same_state, resumed_and_uninterrupted, training_state
 
 import keras_gans as kg
 from keras_gans.tricks import FeatureMatching, InstanceNoise
@@ -26,6 +26,7 @@ ALL_TRICKS = {
     "instance_noise": 0.2,
     "r1_penalty": 1.0,
     "r1_interval": 2,
+    "r2_penalty": 0.5,
 }
 
 
@@ -116,7 +117,7 @@ def test_every_trick_composes_with_every_model_class(model_class):
     logs = model.fit(tiny_data_for(model, n=16, batch_size=16), epochs=1, verbose=0).history
     names = {
         "feature_matching", "d_historical_average", "g_historical_average", "instance_noise",
-        "r1_penalty",
+        "r1_penalty", "r2_penalty",
     }  # fmt: skip
     assert names <= set(logs)
     assert all(np.isfinite(v).all() for v in logs.values())
@@ -134,27 +135,15 @@ def test_tricks_are_saved_loaded_and_keep_training_identically(tmp_path):
     assert float(restored.counts["d"]) == float(history.counts["d"]) == 4
     for a, b in zip(history.averages["g"], restored.averages["g"], strict=True):
         np.testing.assert_array_equal(np.array(a), np.array(b))
-    gan.fit(tiny_dataset(), epochs=1, verbose=0)
-    loaded.fit(tiny_dataset(), epochs=1, verbose=0)
-    for a, b in zip(weights_of(gan), weights_of(loaded), strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+    assert_keep_training_alike(gan, loaded)
 
 
 def test_a_resumed_run_with_tricks_matches_an_uninterrupted_one(tmp_path):
-    compile_kwargs = {"historical_averaging": 1e-2, "instance_noise": 0.2}
-    model = tiny_model(kg.GAN, compile_kwargs=compile_kwargs)
-    data = tiny_data_for(model)
-    with pytest.raises(RuntimeError, match="simulated crash"):
-        model.fit(
-            data,
-            epochs=3,
-            callbacks=[keras.callbacks.BackupAndRestore(tmp_path), Crash(epoch=1, step=2)],
-            verbose=0,
-        )
-    resumed = tiny_model(kg.GAN, seed=99, compile_kwargs=compile_kwargs)
-    resumed.fit(data, epochs=3, callbacks=[keras.callbacks.BackupAndRestore(tmp_path)], verbose=0)
-    uninterrupted = tiny_model(kg.GAN, compile_kwargs=compile_kwargs)
-    uninterrupted.fit(data, epochs=3, verbose=0)
+    def model(seed):
+        compile_kwargs = {"historical_averaging": 1e-2, "instance_noise": 0.2}
+        return tiny_model(kg.GAN, seed=seed, compile_kwargs=compile_kwargs)
+
+    resumed, uninterrupted = resumed_and_uninterrupted(model, tmp_path)
     assert_same_state(training_state(resumed), training_state(uninterrupted))
     for a, b in zip(resumed.tricks[1].weights, uninterrupted.tricks[1].weights, strict=True):
         np.testing.assert_array_equal(np.array(a), np.array(b))
@@ -213,6 +202,7 @@ def test_bad_trick_arguments_are_named():
 
 def linear_critic_gan(weights, **compile_kwargs):
     """A GAN whose D is f(x) = <w, x> + b on 4x4 images, so grad_x f = w everywhere."""
+    keras.utils.set_random_seed(0)  # op determinism (conftest) needs a global seed
     critic = keras.Sequential(
         [keras.Input((4, 4, 1)), keras.layers.Flatten(name="features"), keras.layers.Dense(1)]
     )
@@ -255,3 +245,19 @@ def test_lazy_r1_is_computed_every_k_steps_and_scaled_by_k():
     with pytest.raises(ValueError, match="Received: r1_interval=0"):
         linear_critic_gan(w, r1_penalty=1.0, r1_interval=0)
     assert gan.get_compile_config()["r1_interval"] == 4
+
+
+def test_r2_penalty_is_half_the_squared_gradient_norm_on_generated_images():
+    w = np.random.default_rng(0).standard_normal(16)
+    gan = linear_critic_gan(w, r2_penalty=3.0, r2_interval=2)
+    (trick,) = gan.tricks
+    assert type(trick).__name__ == "R2Penalty"
+    fake = tf.random.uniform((8, 4, 4, 1), -1, 1)
+    terms = trick.discriminator_terms(gan, {"fake_images": fake, "labels": None})
+    assert float(terms["r2_penalty"]) == pytest.approx(2 * 0.5 * np.sum(w**2), rel=1e-5)
+    assert gan.get_compile_config()["r2_penalty"] == 3.0
+    assert gan.get_compile_config()["r2_interval"] == 2
+    with pytest.raises(ValueError, match=r"`r2_penalty` must be >= 0. .*=-1.0"):
+        gan.compile(r2_penalty=-1.0)
+    with pytest.raises(ValueError, match=r"Received: r2_interval=1.5"):
+        gan.compile(r2_penalty=1.0, r2_interval=1.5)

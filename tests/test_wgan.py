@@ -1,7 +1,15 @@
 import keras
 import numpy as np
 import pytest
-from conftest import LATENT_DIM, tiny_data_for, tiny_discriminator, tiny_generator, tiny_model
+import tensorflow as tf
+from conftest import (
+    LATENT_DIM,
+    tiny_data_for,
+    tiny_discriminator,
+    tiny_generator,
+    tiny_images,
+    tiny_model,
+)
 
 import keras_gans as kg
 
@@ -110,6 +118,25 @@ def test_each_critic_step_sees_different_real_images():
     for i, part in enumerate(seen):  # dealt: step i gets images i, i + 4, i + 8, i + 12
         np.testing.assert_array_equal(np.array(part), batch[i::4])
     assert len({np.array(part).tobytes() for part in seen}) == 4
+
+
+def test_a_last_batch_smaller_than_critic_steps_is_dealt_round():
+    """Issue 13, case 3: a last batch smaller than critic_steps (66 images in batches of
+    32, critic_steps=5) crashed the epoch ("input depth must be evenly divisible")."""
+    model = tiny_model(kg.WGAN, critic_steps=3, compile_kwargs={"run_eagerly": True})
+    data = tf.data.Dataset.from_tensor_slices(tiny_images(8)).batch(3)  # batches 3, 3, 2
+    model.fit(data, epochs=1, verbose=0)
+    assert int(model.g_optimizer.iterations) == 3 and int(model.d_optimizer.iterations) == 9
+    assert all(np.isfinite(np.array(v)).all() for v in model.weights)
+    # The batch of 2 is dealt round: critic step i trains on image i mod 2 ...
+    images = np.arange(7, dtype="float32").reshape(7, 1, 1, 1)
+    labels = np.arange(7, dtype="int32")
+    parts = model.deal_batch(tf.constant(images[:2]), tf.constant(labels[:2]))
+    assert [np.array(part).tolist() for _, part in parts] == [[0], [1], [0]]
+    assert [np.array(x)[:, 0, 0, 0].tolist() for x, _ in parts] == [[0], [1], [0]]
+    # ... and a full batch as before: step i gets images i, i + 3, ... (7 = 6 + 1 left out).
+    parts = model.deal_batch(tf.constant(images), None)
+    assert [np.array(x)[:, 0, 0, 0].tolist() for x, _ in parts] == [[0, 3], [1, 4], [2, 5]]
 
 
 def test_defaults_follow_the_papers():

@@ -106,13 +106,10 @@ def add_parser(subparsers):
 def run(args):
     """Runs `keras-gans evaluate` for parsed `args`; returns the exit code."""
     model = load_model(args)
-    try:
-        evaluator = _build_evaluator(args, model)
-        start = time.perf_counter()
-        values = evaluator.evaluate(model)
-        seconds = time.perf_counter() - start
-    except ValueError as error:
-        raise SystemExit(f"keras-gans evaluate: {error}") from error
+    evaluator = _build_evaluator(args, model)
+    start = time.perf_counter()
+    values = evaluator.evaluate(model)
+    seconds = time.perf_counter() - start
 
     rows = [(name, values[name], evaluator.describe(name)) for name in evaluator.metrics]
     print()

@@ -24,7 +24,13 @@ def add_parser(subparsers):
         "--version",
         type=positive_int,
         default=None,
-        help="version number (default: one more than the highest present)",
+        help="version number (default: one more than the highest present); an "
+        "existing version is refused unless --overwrite is given",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace the version given by --version if it exists (default: refuse)",
     )
     return parser
 
@@ -33,12 +39,17 @@ def run(args):
     """Runs `keras-gans export` for parsed `args`; returns the exit code."""
     from keras_gans.export import export_generator, next_version_path
 
-    model = load_model(args)
     if args.version is None:
         path = next_version_path(args.base_dir, args.name)
     else:
         path = os.path.join(args.base_dir, args.name, str(args.version))
-    export_generator(model, path)
+    if os.path.lexists(path) and not args.overwrite:  # refused before the model is loaded
+        raise FileExistsError(
+            f"Refusing to overwrite the existing export at {path}. Pass --overwrite to "
+            "replace it, or another --version."
+        )
+    model = load_model(args)
+    export_generator(model, path, overwrite=args.overwrite)
     base = os.path.abspath(os.path.join(args.base_dir, args.name))
     inputs = '"z": [[...latent_dim floats...]]'
     uint8_inputs = '"batch_size": 4, "seed": 0'

@@ -1,5 +1,7 @@
 """`keras-gans train`: argparse around `keras_gans.train.train`."""
 
+import argparse
+
 from keras_gans.cli.arguments import positive_int
 
 
@@ -57,13 +59,40 @@ def add_parser(subparsers):
         "--loss",
         default="auto",
         help="adversarial loss: minimax, non_saturating, least_squares, "
-        "hinge, wasserstein (default: the model's own)",
+        "hinge, wasserstein (default: the preset's own)",
     )
     parser.add_argument(
         "--label-smoothing",
         type=float,
         default=0.0,
         help="one-sided label smoothing of the real target (default: 0)",
+    )
+    parser.add_argument(
+        "--ema-decay",
+        type=float,
+        default=None,
+        help="keep an exponential moving average of the generator with this decay, "
+        "e.g. 0.999, and sample from it (default: none)",
+    )
+    parser.add_argument(
+        "--r1",
+        dest="r1_penalty",
+        type=float,
+        default=0.0,
+        help="gamma of the R1 penalty on real images, e.g. 10 (default: 0, off)",
+    )
+    parser.add_argument(
+        "--augment",
+        default=None,
+        help="augment every discriminator input: a DiffAugment policy such as "
+        "translation,cutout,color, or ada (default: none)",
+    )
+    parser.add_argument(
+        "--spectral-norm",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="spectral normalisation of the discriminator's layers "
+        "(default: the preset's, on for sngan only)",
     )
     parser.add_argument(
         "--steps-per-epoch",
@@ -134,6 +163,10 @@ def run(args):
         num_classes=args.num_classes,
         loss=args.loss,
         label_smoothing=args.label_smoothing,
+        ema_decay=args.ema_decay,
+        r1_penalty=args.r1_penalty,
+        augment=args.augment,
+        spectral_norm=args.spectral_norm,
         steps_per_epoch=args.steps_per_epoch,
         seed=args.seed,
         grid_every=args.grid_every,

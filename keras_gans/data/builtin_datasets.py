@@ -64,8 +64,11 @@ def _keras_load_data(name, split):
 def _from_tfds(name, split):
     import tensorflow_datasets as tfds
 
-    x, y = tfds.as_numpy(tfds.load(name, split=split, as_supervised=True, batch_size=-1))
-    return x, y
+    # Not `batch_size=-1`: when tfds does not know the split's size it batches by
+    # sys.maxsize, which aborts the process (std::length_error) on TensorFlow 2.21.
+    dataset = tfds.load(name, split=split, as_supervised=True).batch(10_000)
+    batches = list(tfds.as_numpy(dataset))
+    return np.concatenate([x for x, _ in batches]), np.concatenate([y for _, y in batches])
 
 
 def load_builtin_arrays(name, split, download=True):

@@ -33,8 +33,9 @@ def load(
             `keras_gans.data.builtin_datasets`), `"mnist"`, `"cifar10"`, any
             TensorFlow Datasets image dataset by its tfds name, a path to a
             `.npz` file (array `x` of images, optional `y` of int labels; uint8
-            images are rescaled from [0, 255], float images are used as they
-            are), or a path to a folder of images (one sub-folder per class
+            images are rescaled from [0, 255], float images must already be
+            in [-1, 1]; a `ValueError` names the file and what is wrong with
+            it), or a path to a folder of images (one sub-folder per class
             when labels are asked for).
         split: `"train"` or `"test"` (any tfds split string for tfds names).
             Defaults to `"train"`.

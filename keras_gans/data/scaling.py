@@ -2,6 +2,9 @@
 
 import tensorflow as tf
 
+# Float images a hair outside [-1, 1] (resizing, rounding) are still accepted as in range.
+RANGE_TOLERANCE = 1e-3
+
 
 def scale_images(images, *rest):
     """Maps images in [0, 255] (uint8 or float) to float32 in [-1, 1].

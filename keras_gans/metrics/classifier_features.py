@@ -7,7 +7,9 @@ import keras
 from keras_gans.metrics.dataset_classifier import FEATURE_LAYER
 from keras_gans.metrics.feature_extractor import FeatureExtractor
 
-# Classifiers shipped in the repository's saved_models/ folder, by dataset.
+# Classifiers shipped with the package, by dataset, in `saved_models/` (the TF Serving
+# layout NAME/VERSION/). In the repository `keras_gans/saved_models` is a link to the
+# top-level `saved_models/`; wheels and sdists carry these files as package data.
 SHIPPED_CLASSIFIERS = {
     "fashion_mnist": os.path.join("fashion_classifier", "1", "fashion_classifier.keras"),
 }
@@ -18,11 +20,9 @@ RETRAIN_COMMAND = (
 
 
 def saved_models_dir():
-    """The `saved_models/` folder: `$KERAS_GANS_SAVED_MODELS`, else the one beside the package."""
-    default = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), os.pardir)
-    return os.environ.get(
-        "KERAS_GANS_SAVED_MODELS", os.path.normpath(os.path.join(default, "saved_models"))
-    )
+    """The `saved_models/` folder: `$KERAS_GANS_SAVED_MODELS`, else the package's own."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.environ.get("KERAS_GANS_SAVED_MODELS", os.path.join(package, "saved_models"))
 
 
 def shipped_classifier_path(dataset="fashion_mnist"):
@@ -37,10 +37,11 @@ def shipped_classifier_path(dataset="fashion_mnist"):
     path = os.path.join(saved_models_dir(), SHIPPED_CLASSIFIERS[dataset])
     if not os.path.isfile(path):
         raise ValueError(
-            f"The shipped {dataset} classifier was not found. Received: path {path!r}. It is "
-            "in the keras-gans repository's saved_models/ folder (not in a wheel): set "
-            "KERAS_GANS_SAVED_MODELS to that folder, or retrain it with "
-            f"`{RETRAIN_COMMAND}`."
+            f"The shipped {dataset} classifier was not found. Received: path {path!r}. The "
+            "package ships it in keras_gans/saved_models/ (a link to the repository's "
+            "saved_models/ folder in a checkout): reinstall keras-gans, set "
+            "KERAS_GANS_SAVED_MODELS to a folder holding "
+            f"{SHIPPED_CLASSIFIERS[dataset]!r}, or retrain it with `{RETRAIN_COMMAND}`."
         )
     return path
 
@@ -89,7 +90,8 @@ class ClassifierFeatures(FeatureExtractor):
                     "Expected a .keras file saved by "
                     "`python -m keras_gans.metrics.train_classifier`."
                 )
-            classifier = keras.models.load_model(self.path, compile=False)
+            # Safe mode even if the process enabled unsafe deserialization.
+            classifier = keras.models.load_model(self.path, compile=False, safe_mode=True)
         self.classifier = classifier
         self.feature_layer = feature_layer
         try:

@@ -18,9 +18,11 @@ class ConditionalGAN(GAN):
     otherwise that of `GAN` (losses, optimizers, trackers, distribution).
 
     Labels are checked before training (first batch of a dataset): missing
-    labels, non-integer labels or labels outside [0, num_classes) raise a
-    `ValueError`. Inside the step an assertion guards every later batch, so an
-    out-of-range label can never become a silent all-zero embedding.
+    labels, non-integer labels, labels that are not class ids of shape
+    `(batch,)` (one-hot vectors) or labels outside [0, num_classes) raise a
+    `ValueError`. Every later batch is checked as it is read (see `GAN.fit`),
+    and an assertion inside the step guards it too, so an out-of-range label
+    can never become a silent all-zero embedding.
 
     Args:
         generator: `keras.Model` taking `[z, labels]`, z of shape
@@ -72,6 +74,7 @@ class ConditionalGAN(GAN):
                 "kg.data.load('fashion_mnist', with_labels=True)."
             )
         labels = np.asarray(labels)
+        self._check_label_shape(labels.shape)
         if not np.issubdtype(labels.dtype, np.integer):
             self._raise_non_integer(labels.dtype)
         if labels.size and (labels.min() < 0 or labels.max() >= self.num_classes):
@@ -79,6 +82,17 @@ class ConditionalGAN(GAN):
                 f"Labels must be in [0, {self.num_classes}). Received: labels in "
                 f"[{labels.min()}, {labels.max()}]."
             )
+
+    def _check_label_shape(self, shape):
+        """Labels are class ids, shape `(batch,)` (or `(batch, 1)`): not one-hot vectors."""
+        shape = tuple(shape)
+        if len(shape) == 1 or (len(shape) == 2 and shape[1] in (1, None)):
+            return
+        hint = " One-hot labels? Pass np.argmax(labels, axis=-1)." if len(shape) == 2 else ""
+        raise ValueError(
+            f"Labels must be integer class ids in [0, {self.num_classes}), shape (batch,). "
+            f"Received: labels of shape {shape}.{hint}"
+        )
 
     def _raise_non_integer(self, dtype):
         raise ValueError(
@@ -90,6 +104,8 @@ class ConditionalGAN(GAN):
         images, labels = super().unpack_batch(data)
         if labels is None:
             self.check_labels(None)  # raises the explanatory error
+        if labels.shape.rank is not None:
+            self._check_label_shape(labels.shape)
         if not labels.dtype.is_integer:
             self._raise_non_integer(labels.dtype.name)
         labels = tf.cast(tf.reshape(labels, [-1]), "int32")

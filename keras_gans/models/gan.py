@@ -5,14 +5,22 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from keras_gans import augment as augment_module
 from keras_gans import distribute, mixed_precision
 from keras_gans import losses as losses_module
 from keras_gans import tricks as tricks_module
-from keras_gans.callbacks.terminate_on_non_finite_loss import TerminateOnNonFiniteLoss
+from keras_gans.callbacks.terminate_on_non_finite_loss import guard_callbacks
 from keras_gans.latent import latent_vectors
 from keras_gans.models.batches import split_batch
 from keras_gans.models.diagnostics import feature_diversity, gradient_norm
-from keras_gans.models.training_data_checks import check_training_data
+from keras_gans.models.generator_ema import GeneratorEMA
+from keras_gans.models.network_checks import check_networks
+from keras_gans.models.training_data_checks import (
+    after_the_batch_is_read,
+    check_every_batch,
+    check_training_data,
+    name_data_errors,
+)
 
 _COMPILE_KWARGS = ("jit_compile", "steps_per_execution", "run_eagerly", "auto_scale_loss")
 
@@ -30,8 +38,14 @@ class GAN(keras.Model):
 
     Both networks run with `training=True` in both steps (BatchNorm uses batch
     statistics and updates its moving averages; Dropout is active). Noise comes
-    from a `keras.random.SeedGenerator` owned by the model, so a seeded model
-    trains reproducibly and its noise state is saved and restored with it.
+    from a `keras.random.SeedGenerator` owned by the model, so `seed` fixes the
+    latent vectors (and the tricks' noise), and the noise state is saved and
+    restored with the model. `seed` alone does not make training
+    reproducible: the initial weights and Dropout come from Keras' global
+    seed, and the batch order from the dataset. Call
+    `keras.utils.set_random_seed(s)` before building the networks and use a
+    seeded dataset (`kg.data.load(..., seed=s)`); then the same seeds give
+    the same weights.
     Under a `tf.distribute` strategy every replica draws the latent vectors of
     the whole global batch and keeps its own slice, and losses are averaged
     over the global batch, so multi-device training matches one device.
@@ -73,7 +87,16 @@ class GAN(keras.Model):
             to images in [-1, 1].
         discriminator: `keras.Model` mapping images to one logit per image.
         latent_dim: int, size of the latent vectors.
-        seed: int or None, seed of the model's noise. Defaults to `None`.
+        seed: int or None, seed of the model's noise (not of the networks'
+            initial weights nor of the data order: see above). Defaults to `None`.
+        ema_decay: float in [0, 1) or None. When given, the model keeps an
+            exponential moving average of the generator's weights
+            (`keras_gans.models.generator_ema.GeneratorEMA`, Karras et al.
+            2018), updated after every generator step, and samples from it:
+            `call`, `generate`, `generate_from_latent` (so `ImageGrid`, the
+            FID/KID callbacks and `keras-gans evaluate`) and
+            `export_generator` use the average; `model.generator` stays the
+            trained one. Defaults to `None` (no average).
 
     Example:
 
@@ -98,14 +121,18 @@ class GAN(keras.Model):
     network_inputs = 1
     network_inputs_hint = "Networks built with num_classes=... belong in a ConditionalGAN."
 
-    def __init__(self, generator, discriminator, latent_dim, seed=None, **kwargs):
+    def __init__(self, generator, discriminator, latent_dim, seed=None, ema_decay=None, **kwargs):
         super().__init__(**kwargs)
         # === Networks ===
         self.generator = generator
         self.discriminator = discriminator
         self.latent_dim = int(latent_dim)
         self.seed = seed
-        self._check_networks()
+        check_networks(self)
+        self.ema_decay = ema_decay
+        # The generator's moving average: a copy, created with the model (in its
+        # distribution scope), so that a checkpoint restores into it.
+        self.ema = None if ema_decay is None else GeneratorEMA(generator, ema_decay)
 
         # === Noise ===
         self.seed_generator = keras.random.SeedGenerator(seed, name="noise")
@@ -127,43 +154,15 @@ class GAN(keras.Model):
     # === Shapes and checks ===
 
     @property
+    def sampling_generator(self):
+        """The generator that samples: its moving average if there is one (`ema_decay`)."""
+        return self.generator if self.ema is None else self.ema.generator
+
+    @property
     def image_shape(self):
         """`(height, width, channels)` the discriminator expects, if known."""
         inputs = getattr(self.discriminator, "inputs", None)
         return tuple(inputs[0].shape[1:]) if inputs else None
-
-    def _check_networks(self):
-        if not isinstance(self.generator, keras.Model):
-            raise ValueError(
-                f"`generator` must be a keras.Model. Received: generator={self.generator!r}"
-            )
-        if not isinstance(self.discriminator, keras.Model):
-            raise ValueError(
-                "`discriminator` must be a keras.Model. "
-                f"Received: discriminator={self.discriminator!r}"
-            )
-        for role, network in (("generator", self.generator), ("discriminator", self.discriminator)):
-            inputs = getattr(network, "inputs", None)
-            if inputs is not None and len(inputs) != self.network_inputs:
-                raise ValueError(
-                    f"A {type(self).__name__} {role} takes {self.network_inputs} input(s). "
-                    f"Received: a {role} with {len(inputs)} input(s). {self.network_inputs_hint}"
-                )
-        g_inputs = getattr(self.generator, "inputs", None)
-        if g_inputs and g_inputs[0].shape[-1] != self.latent_dim:
-            raise ValueError(
-                f"The generator takes latent vectors of size {g_inputs[0].shape[-1]}, "
-                f"but the model was given latent_dim={self.latent_dim}."
-            )
-        g_outputs = getattr(self.generator, "outputs", None)
-        if g_outputs and self.image_shape is not None:
-            produced = tuple(g_outputs[0].shape[1:])
-            if produced != self.image_shape:
-                raise ValueError(
-                    "The generator's output shape does not match the discriminator's "
-                    f"input shape. Received: generator output (None, *{produced}), "
-                    f"expected (None, *{self.image_shape}) for the discriminator."
-                )
 
     def check_labels(self, labels):
         """Checks the labels of a batch before training; `GAN` ignores labels."""
@@ -189,6 +188,9 @@ class GAN(keras.Model):
         instance_noise_steps=10_000,
         r1_penalty=0.0,
         r1_interval=1,
+        r2_penalty=0.0,
+        r2_interval=1,
+        augment=None,
         **kwargs,
     ):
         """Configures the model for training.
@@ -226,6 +228,14 @@ class GAN(keras.Model):
                 Mescheder et al. 2018). Defaults to `0.0`.
             r1_interval: compute R1 on one D step in this many, scaled by it
                 (lazy regularisation, Karras et al. 2020). Defaults to `1`.
+            r2_penalty: gamma of the R2 penalty, the same on generated images
+                (`tricks.R2Penalty`). Defaults to `0.0`.
+            r2_interval: as `r1_interval`, for R2. Defaults to `1`.
+            augment: augmentation of every discriminator input, real and fake,
+                in both steps (`keras_gans.augment`): a DiffAugment policy such
+                as `"translation,cutout,color"` (Zhao et al. 2020), a
+                `kg.augment.DiffAugment`, or `"ada"` / a `kg.augment.ADA`
+                (Karras et al. 2020). Defaults to `None` (none).
             **kwargs: `jit_compile`, `steps_per_execution`, `run_eagerly`,
                 `auto_scale_loss`, passed to `keras.Model.compile`.
 
@@ -241,7 +251,7 @@ class GAN(keras.Model):
         if unexpected:
             raise ValueError(
                 f"{type(self).__name__}.compile() takes d_optimizer, g_optimizer, loss, "
-                f"label_smoothing, {tricks_module.compile_arguments()} and "
+                f"label_smoothing, augment, {tricks_module.compile_arguments()} and "
                 f"{list(_COMPILE_KWARGS)}. Received unexpected arguments: {unexpected}"
             )
         self.d_optimizer = self._resolve_optimizer(d_optimizer)
@@ -273,8 +283,13 @@ class GAN(keras.Model):
                 "instance_noise_steps": instance_noise_steps,
                 "r1_penalty": r1_penalty,
                 "r1_interval": r1_interval,
+                "r2_penalty": r2_penalty,
+                "r2_interval": r2_interval,
             }
         )
+        augmentation = augment_module.get(augment)
+        if augmentation is not None:
+            tricks.insert(0, augmentation)  # D's inputs are augmented before any noise
         self._compile_kwargs = dict(kwargs)
         super().compile(optimizer=None, **kwargs)
         with self.distribute_strategy.scope():
@@ -355,6 +370,7 @@ class GAN(keras.Model):
                 "discriminator": keras.saving.serialize_keras_object(self.discriminator),
                 "latent_dim": self.latent_dim,
                 "seed": self.seed,
+                "ema_decay": self.ema_decay,
             }
         )
         return config
@@ -457,7 +473,12 @@ class GAN(keras.Model):
         return {}
 
     def after_generator_step(self):
-        """Runs after every generator update; returns values to log (a dict)."""
+        """Runs after every generator update; returns values to log (a dict).
+
+        Updates the generator's moving average, if there is one.
+        """
+        if self.ema is not None:
+            self.ema.update(self.generator)
         return {}
 
     def discriminate(self, images, labels, training=True, augment=True):
@@ -571,6 +592,7 @@ class GAN(keras.Model):
         norm = gradient_norm(mixed_precision.unscale(gradients, scale))
         return mixed_precision.applied_norm(norm, optimizer)
 
+    @after_the_batch_is_read
     def train_step(self, data):
         images, labels = self.unpack_batch(data)
         parts = self.deal_batch(images, labels)
@@ -619,43 +641,61 @@ class GAN(keras.Model):
         return self._trackers.values()
 
     def fit(
-        self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, **kwargs
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        *,
+        one_sided_data=False,
+        **kwargs,
     ):
         """Trains the model; see `keras.Model.fit`.
 
         Before the first step the data is checked (first batch of a dataset,
         all of an array): a clear `ValueError` for an empty dataset, images of
-        the wrong shape, integer images or values outside [-1, 1].
+        the wrong shape, integer images, values outside [-1, 1], or data that
+        looks one-sided (a minimum above -0.5: images in [0, 1] that were not
+        rescaled). Then every batch of a `tf.data.Dataset` is checked in the
+        input pipeline as it is read (finite values in [-1, 1], labels in
+        range): a bad batch raises a `ValueError` naming it before any step on
+        it, and the model keeps the steps taken before it
+        (`keras_gans/models/training_data_checks.py`).
 
-        Unless the callbacks already contain one, a `TerminateOnNonFiniteLoss`
-        is put first in the callbacks (Keras' `TerminateOnNaN` only reads
-        `logs["loss"]`). With a `keras.callbacks.BackupAndRestore` among the
-        callbacks it raises a `RuntimeError` instead of stopping gracefully,
-        so that no callback saves the non-finite state over the last good
-        backup and the backup is kept for resuming.
+        A `kg.callbacks.TerminateOnNonFiniteLoss` is put first in the
+        callbacks (one is added unless there is one): a non-finite loss or
+        model state stops training with the last finite state restored, and
+        never reaches a backup or a checkpoint. With a
+        `keras.callbacks.BackupAndRestore` among the callbacks it raises a
+        `RuntimeError` instead of stopping gracefully, so that the last good
+        backup is kept for resuming.
+
+        Args:
+            one_sided_data: set to `True` when the data really has no value
+                below -0.5, to skip the check that catches images in [0, 1].
+                Defaults to `False`.
         """
         if not self.compiled:
             raise ValueError(
                 f"Call `{type(self).__name__}.compile()` before `fit()`. "
                 "Received: an uncompiled model."
             )
-        check_training_data(self, x, y, batch_size)
+        check_training_data(self, x, y, batch_size, one_sided_data=one_sided_data)
         if isinstance(x, tf.data.Dataset):
             # A dataset shuffles itself; Keras would only warn about `shuffle`.
             kwargs.setdefault("shuffle", False)
-        callbacks = list(callbacks or [])
-        if not any(isinstance(c, TerminateOnNonFiniteLoss) for c in callbacks):
-            backed_up = any(isinstance(c, keras.callbacks.BackupAndRestore) for c in callbacks)
-            callbacks.insert(0, TerminateOnNonFiniteLoss(raise_error=backed_up))
-        return super().fit(
-            x,
-            y,
-            batch_size=batch_size,
-            epochs=epochs,
-            verbose=verbose,
-            callbacks=callbacks,
-            **kwargs,
-        )
+        with name_data_errors(self):
+            return super().fit(
+                check_every_batch(self, x),
+                y,
+                batch_size=batch_size,
+                epochs=epochs,
+                verbose=verbose,
+                callbacks=guard_callbacks(callbacks),
+                **kwargs,
+            )
 
     def _maybe_symbolic_build(self, iterator=None, data_batch=None):
         # Under a strategy Keras draws one batch from a new iterator of the data
@@ -671,8 +711,8 @@ class GAN(keras.Model):
     # === Sampling ===
 
     def call(self, inputs, training=False):
-        """Runs the generator on latent vectors (and labels, if conditional)."""
-        return self.generator(inputs, training=training)
+        """Runs the sampling generator on latent vectors (and labels, if conditional)."""
+        return self.sampling_generator(inputs, training=training)
 
     def generate_from_latent(self, z, labels=None, batch_size=256):
         """Images for given latent vectors, in inference mode, as a numpy array."""
@@ -682,7 +722,7 @@ class GAN(keras.Model):
             inputs = self.generator_inputs(
                 z[start:stop], None if labels is None else labels[start:stop]
             )
-            images.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
+            images.append(ops.convert_to_numpy(self.sampling_generator(inputs, training=False)))
         return np.concatenate(images).astype("float32")
 
     def generate(self, num_images=None, labels=None, seed=None, batch_size=256):

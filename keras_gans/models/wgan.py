@@ -21,7 +21,10 @@ class WGAN(GAN):
     `critic_steps` = k slices of B // k images: critic step i trains on images
     i, i + k, i + 2k, ... of the batch, so every critic step sees different
     real images (a remainder of B % k images is left out). Then the generator
-    takes one step on B // k fresh latent vectors. Choose
+    takes one step on B // k fresh latent vectors. A batch smaller than k
+    (the last, incomplete batch of an epoch: 66 images in batches of 32 end
+    with 2) is dealt round, one image per critic step, image i mod B for
+    step i, so it is trained on rather than crashing the epoch. Choose
     `batch_size = critic_steps * images_per_step`, e.g. 5 x 64 = 320. Dealing
     (rather than cutting contiguous slices) keeps `tf.distribute` training
     identical to one device when each replica's batch is a multiple of k.
@@ -105,13 +108,26 @@ class WGAN(GAN):
             )
 
     def deal_batch(self, images, labels):
-        """`critic_steps` parts: part i holds images i, i + k, i + 2k, ... of the batch."""
+        """`critic_steps` parts: part i holds images i, i + k, i + 2k, ... of the batch.
+
+        A batch of fewer than k images (the last, incomplete batch of an
+        epoch) is dealt round: part i holds image i mod B, so every critic
+        step still trains on a real image and the epoch ends normally.
+        """
         k = self.critic_steps
-        per_step = ops.shape(images)[0] // k
+        size = ops.shape(images)[0]  # an int when the batch size is static
+        static = isinstance(size, int)
+        low, high = (min, max) if static else (ops.minimum, ops.maximum)
+        per_step = low(high(size // k, 1), size)  # 0 only for an empty batch
         parts = []
         for i in range(k):
-            part = slice(i, per_step * k, k)
-            parts.append((images[part], None if labels is None else labels[part]))
+            index = (ops.arange(per_step) * k + i) % high(size, 1)
+            parts.append(
+                (
+                    ops.take(images, index, axis=0),
+                    None if labels is None else ops.take(labels, index, axis=0),
+                )
+            )
         return parts
 
     def after_discriminator_step(self):

@@ -6,10 +6,13 @@
 | `historical_averaging` | `HistoricalAveraging` | Salimans et al. 2016, sec. 3.3 |
 | `instance_noise`       | `InstanceNoise`       | Sønderby et al. 2017           |
 | `r1_penalty`           | `R1Penalty`           | Mescheder et al. 2018          |
+| `r2_penalty`           | `R2Penalty`           | Mescheder et al. 2018          |
 
 One-sided label smoothing (`label_smoothing`) lives with the losses, and
 minibatch discrimination and virtual batch normalisation are layers
 (`kg.layers`, `kg.networks.dcgan_*(minibatch=..., normalization=...)`).
+The augmentations (`compile(augment=...)`, DiffAugment and ADA) are tricks
+too, in `keras_gans.augment`.
 A new trick is a `Trick` subclass in a new file, added to `TRICKS`.
 """
 
@@ -17,17 +20,19 @@ from keras_gans.tricks.feature_matching import FeatureMatching
 from keras_gans.tricks.historical_averaging import HistoricalAveraging
 from keras_gans.tricks.instance_noise import InstanceNoise
 from keras_gans.tricks.r1_penalty import R1Penalty
+from keras_gans.tricks.r2_penalty import R2Penalty
 from keras_gans.tricks.trick import Trick
 
 # In the order their hooks run.
 TRICKS = {
     cls.compile_argument: cls
-    for cls in (InstanceNoise, FeatureMatching, HistoricalAveraging, R1Penalty)
+    for cls in (InstanceNoise, FeatureMatching, HistoricalAveraging, R1Penalty, R2Penalty)
 }
 # Extra compile arguments of a trick, by the argument that turns it on.
 TRICK_OPTIONS = {
     "instance_noise": {"instance_noise_steps": "steps"},
     "r1_penalty": {"r1_interval": "interval"},
+    "r2_penalty": {"r2_interval": "interval"},
 }
 
 
@@ -63,6 +68,7 @@ __all__ = [
     "HistoricalAveraging",
     "InstanceNoise",
     "R1Penalty",
+    "R2Penalty",
     "Trick",
     "TRICKS",
 ]

@@ -12,8 +12,10 @@ class R1Penalty(Trick):
 
     Penalising D's gradient on the data makes the game locally convergent
     where the unregularised one oscillates (Mescheder et al. 2018). The
-    gradient is taken with respect to the real images as they come (before
-    the tricks' augmentation). Turned on by `compile(r1_penalty=gamma)`;
+    gradient is taken with respect to the real images as they come, through
+    D's augmentation (`augment`, instance noise) as StyleGAN2-ADA does, so
+    that the penalty is on the function D is trained as. Turned on by
+    `compile(r1_penalty=gamma)`;
     logged as `r1_penalty`, the unweighted E ||grad_x D(x)||^2 / 2 on the
     steps that compute it.
 
@@ -35,38 +37,40 @@ class R1Penalty(Trick):
     """
 
     compile_argument = "r1_penalty"
+    interval_argument = "r1_interval"
+    images_key = "real_images"  # the step's images whose gradient is penalised
 
     def __init__(self, weight, interval=1, **kwargs):
         super().__init__(weight, **kwargs)
-        if not isinstance(interval, int) or interval < 1:
+        if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
             raise ValueError(
-                f"`r1_interval` must be an int >= 1. Received: r1_interval={interval!r}"
+                f"`{self.interval_argument}` must be an int >= 1. "
+                f"Received: {self.interval_argument}={interval!r}"
             )
         self.interval = interval
 
-    def gradient_penalty(self, model, real_images, labels):
-        """E ||grad_x D(x)||^2 / 2 over `real_images`, a global-batch mean."""
-        # Per example, under D's loss scale (mixed_float16), unscaled to float32.
+    def gradient_penalty(self, model, images, labels):
+        """E ||grad_x D(x)||^2 / 2 over `images`, a global-batch mean."""
+        # Per example, through D's augmentation, under D's loss scale
+        # (mixed_float16), unscaled to float32.
         gradients, finite = mixed_precision.input_gradients(
-            lambda x: model.discriminator(model.discriminator_inputs(x, labels), training=True),
-            real_images,
-            model.d_optimizer,
+            lambda x: model.discriminate(x, labels)[0], images, model.d_optimizer
         )
         axes = list(range(1, len(gradients.shape)))
         penalty = global_batch_mean(0.5 * ops.sum(ops.square(gradients), axis=axes))
         return mixed_precision.zero_if_overflowed(penalty, finite)
 
     def discriminator_terms(self, model, step):
-        real_images, labels = step["real_images"], step["labels"]
+        images, labels = ops.stop_gradient(step[self.images_key]), step["labels"]
         if self.interval == 1:
-            return {"r1_penalty": self.gradient_penalty(model, real_images, labels)}
+            return {self.compile_argument: self.gradient_penalty(model, images, labels)}
         due = ops.equal(model.d_optimizer.iterations % self.interval, 0)
         penalty = ops.cond(
             due,
-            lambda: self.interval * self.gradient_penalty(model, real_images, labels),
+            lambda: self.interval * self.gradient_penalty(model, images, labels),
             lambda: ops.zeros((), "float32"),
         )
-        return {"r1_penalty": penalty}
+        return {self.compile_argument: penalty}
 
     def compile_config(self):
-        return {**super().compile_config(), "r1_interval": self.interval}
+        return {**super().compile_config(), self.interval_argument: self.interval}

@@ -1,0 +1,194 @@
+"""Checks run on the generator and the discriminator when a model is constructed.
+
+They turn networks that would train on the wrong objective, or fail late with
+an unreadable graph error, into a `ValueError` at construction that names what
+was received and what was expected: networks that are not `keras.Model`s, the
+wrong number of inputs, a latent size or an image shape that does not match,
+several output tensors, or a discriminator with more than one logit per
+example. Networks built without `keras.Input` (an unbuilt `keras.Sequential`)
+are built here, from the shapes the model knows: the generator on latent
+vectors, the discriminator on the generator's images. A generator whose output
+is not bounded by tanh gets a warning.
+"""
+
+import re
+import warnings
+
+import keras
+
+# Layers that only move, repeat or pad (with 0) values: a bound before them holds after.
+_VALUE_PRESERVING = (
+    keras.layers.Reshape,
+    keras.layers.Flatten,
+    keras.layers.Permute,
+    keras.layers.RepeatVector,
+    keras.layers.Identity,
+    keras.layers.Cropping1D,
+    keras.layers.Cropping2D,
+    keras.layers.Cropping3D,
+    keras.layers.ZeroPadding1D,
+    keras.layers.ZeroPadding2D,
+    keras.layers.ZeroPadding3D,
+    keras.layers.UpSampling1D,
+    keras.layers.UpSampling2D,
+    keras.layers.UpSampling3D,
+)
+
+
+def check_networks(model):
+    """Builds `model`'s unbuilt networks, then raises `ValueError` if it cannot train them.
+
+    Args:
+        model: a `GAN` (or subclass) whose `generator`, `discriminator`,
+            `latent_dim`, `network_inputs` and `network_inputs_hint` are set.
+    """
+    for role in ("generator", "discriminator"):
+        network = getattr(model, role)
+        if not isinstance(network, keras.Model):
+            raise ValueError(f"`{role}` must be a keras.Model. Received: {role}={network!r}")
+    images = _build_generator(model)
+    _build_discriminator(model, images)
+    _check_inputs(model)
+    _check_outputs(model)
+    _warn_if_unbounded(model.generator)
+
+
+# === Building ===
+
+
+def _input_specs(model, first):
+    """Symbolic inputs of a network: `first` (z or images), plus labels if conditional."""
+    if model.network_inputs == 1:
+        return first
+    return [first, keras.KerasTensor((None,), dtype="int32")]
+
+
+def _build(model, role, first):
+    """Builds an unbuilt network by calling it on symbolic inputs; returns its outputs."""
+    network = getattr(model, role)
+    inputs = _input_specs(model, first)
+    try:
+        return network(inputs)
+    except Exception as error:
+        # Keras' layer errors span lines, with terminal colours: one line of it.
+        reason = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).split("Arguments received")[0]
+        raise ValueError(
+            f"The {role} is not built and could not be built on inputs of shape "
+            f"{_shapes(inputs)}. Received: an unbuilt {type(network).__name__} "
+            f"({' '.join(reason.split())}). "
+            "Give it its input shape, e.g. keras.Sequential([keras.Input(shape), ...])."
+        ) from error
+
+
+def _build_generator(model):
+    """The generator's (symbolic) output, building the generator if needed; None if unknown."""
+    generator = model.generator
+    if not generator.built:
+        return _build(model, "generator", keras.KerasTensor((None, model.latent_dim)))
+    outputs = getattr(generator, "outputs", None)
+    return outputs[0] if outputs and len(outputs) == 1 else None
+
+
+def _build_discriminator(model, images):
+    """Builds an unbuilt discriminator on the generator's images."""
+    if model.discriminator.built:
+        return
+    if images is None:  # a built subclassed generator: ask it for its output spec
+        try:
+            images = model.generator.compute_output_spec(
+                _input_specs(model, keras.KerasTensor((None, model.latent_dim)))
+            )
+        except Exception:
+            images = None
+    if not isinstance(images, keras.KerasTensor):
+        raise ValueError(
+            "The discriminator is not built, and its input shape cannot be read from the "
+            f"generator. Received: an unbuilt {type(model.discriminator).__name__}. Give it "
+            "its input shape, e.g. keras.Sequential([keras.Input(image_shape), ...])."
+        )
+    _build(model, "discriminator", keras.KerasTensor((None, *images.shape[1:])))
+
+
+def _shapes(inputs):
+    if isinstance(inputs, list):
+        return [tuple(x.shape) for x in inputs]
+    return tuple(inputs.shape)
+
+
+# === Inputs and outputs ===
+
+
+def _check_inputs(model):
+    for role in ("generator", "discriminator"):
+        inputs = getattr(getattr(model, role), "inputs", None)
+        if inputs is not None and len(inputs) != model.network_inputs:
+            raise ValueError(
+                f"A {type(model).__name__} {role} takes {model.network_inputs} input(s). "
+                f"Received: a {role} with {len(inputs)} input(s). {model.network_inputs_hint}"
+            )
+    g_inputs = getattr(model.generator, "inputs", None)
+    if g_inputs and g_inputs[0].shape[-1] != model.latent_dim:
+        raise ValueError(
+            f"The generator takes latent vectors of size {g_inputs[0].shape[-1]}, "
+            f"but the model was given latent_dim={model.latent_dim}."
+        )
+
+
+def _check_outputs(model):
+    for role in ("generator", "discriminator"):
+        outputs = getattr(getattr(model, role), "outputs", None)
+        if outputs is not None and len(outputs) != 1:
+            raise ValueError(
+                f"The {role} must return one tensor. Received: a {role} with "
+                f"{len(outputs)} outputs of shapes {[tuple(o.shape) for o in outputs]}."
+            )
+    d_outputs = getattr(model.discriminator, "outputs", None)
+    if d_outputs and tuple(d_outputs[0].shape[1:]) not in ((1,), ()):
+        raise ValueError(
+            "The discriminator must return one logit per example, shape (batch, 1). "
+            f"Received: a discriminator with output shape {tuple(d_outputs[0].shape)}. "
+            "End it with keras.layers.Dense(1) (no activation: the losses take logits)."
+        )
+    g_outputs = getattr(model.generator, "outputs", None)
+    if g_outputs and model.image_shape is not None:
+        produced = tuple(g_outputs[0].shape[1:])
+        if produced != model.image_shape:
+            raise ValueError(
+                "The generator's output shape does not match the discriminator's "
+                f"input shape. Received: generator output (None, *{produced}), "
+                f"expected (None, *{model.image_shape}) for the discriminator."
+            )
+
+
+def _warn_if_unbounded(generator):
+    """Warns when a functional generator's output does not come out of a tanh."""
+    outputs = getattr(generator, "outputs", None)
+    if not outputs:
+        return  # a subclassed model: its output cannot be read
+    tensor = outputs[0]
+    while True:
+        history = getattr(tensor, "_keras_history", None)
+        if history is None:
+            return
+        operation = history.operation
+        if getattr(operation, "activation", None) is keras.activations.tanh:
+            return
+        if type(operation).__name__ == "Tanh":  # keras.ops.tanh in a functional model
+            return
+        node = operation._inbound_nodes[history.node_index]
+        if not isinstance(operation, _VALUE_PRESERVING) or len(node.input_tensors) != 1:
+            break
+        tensor = node.input_tensors[0]
+    activation = getattr(operation, "activation", None)
+    described = (
+        f"activation '{keras.activations.serialize(activation)}'"
+        if callable(activation)
+        else f"type {type(operation).__name__}"
+    )
+    warnings.warn(
+        "The generator's output is not bounded by tanh. Received: a generator ending in "
+        f"layer '{operation.name}' of {described}. The training images are in [-1, 1] "
+        "(fit checks it), the range of tanh: give the last layer activation='tanh' "
+        "(ignore this warning if the output is bounded some other way).",
+        stacklevel=4,
+    )
