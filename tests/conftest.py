@@ -112,6 +112,15 @@ def tiny_model(model_class, seed=0, compile_kwargs=None, **model_kwargs):
     return model
 
 
+def slow_but_for_gan(model_classes):
+    """`model_classes` as parameters, all but `kg.GAN` marked `slow`.
+
+    For checks of 10-25 s per class: the default suite runs them on `GAN`
+    (every class shares its step), CI on every class.
+    """
+    return [c if c is kg.GAN else pytest.param(c, marks=pytest.mark.slow) for c in model_classes]
+
+
 def tiny_data_for(model, n=64, batch_size=16):
     labels = tiny_labels(n) if isinstance(model, kg.ConditionalGAN) else None
     return tiny_dataset(n, batch_size, labels)

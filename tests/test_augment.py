@@ -171,6 +171,7 @@ def test_ada_logs_p_and_rt_and_they_are_saved_and_restored(tmp_path):
     assert_keep_training_alike(gan, loaded)
 
 
+@pytest.mark.slow  # > 10 s
 def test_a_resumed_run_with_ada_matches_an_uninterrupted_one(tmp_path):
     # ADA covers both: its p and sums, and the augmentation's draws from the model's noise.
     def model(seed):
@@ -182,6 +183,7 @@ def test_a_resumed_run_with_ada_matches_an_uninterrupted_one(tmp_path):
     assert float(resumed.tricks[0].p) == float(uninterrupted.tricks[0].p)
 
 
+@pytest.mark.slow  # > 10 s
 def test_ada_under_mirrored_strategy_matches_one_device(mirrored_strategy):
     # Every random draw of the augmentation is the global batch's, sliced per
     # replica (DiffAugment draws the same way); ADA's r_t is summed over replicas.

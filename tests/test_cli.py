@@ -167,6 +167,7 @@ def test_conditional_preset_and_sampling_by_class(tmp_path, monkeypatch, capsys)
     assert Image.open("rows.png").size == grid_size(3, 2, scale=1)  # a row per class
 
 
+@pytest.mark.slow  # > 10 s
 def test_wgan_gp_preset_uses_its_own_batch_size(tmp_path, monkeypatch):
     from dataclasses import replace
 
@@ -182,6 +183,7 @@ def test_wgan_gp_preset_uses_its_own_batch_size(tmp_path, monkeypatch):
     assert {"wasserstein", "gradient_penalty"} <= set(run.history)
 
 
+@pytest.mark.slow  # > 10 s
 def test_sngan_preset_and_the_stabiliser_options(tmp_path):
     data = save_npz(tmp_path / "tiny.npz", n=32)
     argv = ["train", "--model", "sngan", "--dataset", data, "--epochs", "1", *TINY]

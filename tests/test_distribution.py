@@ -4,7 +4,7 @@ summation order): same global batch, same seed, same weights and logged losses."
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import tiny_data_for, tiny_images, tiny_model, weights_of
+from conftest import slow_but_for_gan, tiny_data_for, tiny_images, tiny_model, weights_of
 
 import keras_gans as kg
 
@@ -30,7 +30,9 @@ def assert_same_training(strategy, model_class, **model_kwargs):
         np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("model_class", [kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
+@pytest.mark.parametrize(
+    "model_class", slow_but_for_gan([kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
+)
 def test_mirrored_strategy_matches_one_device(mirrored_strategy, model_class):
     assert_same_training(
         mirrored_strategy,
@@ -39,6 +41,7 @@ def test_mirrored_strategy_matches_one_device(mirrored_strategy, model_class):
     )
 
 
+@pytest.mark.slow  # > 10 s
 def test_the_training_recipe_under_a_strategy_matches_one_device(mirrored_strategy, tmp_path):
     pixels = ((tiny_images(32) + 1) * 127.5).astype("uint8")
     np.savez(tmp_path / "tiny.npz", x=pixels)

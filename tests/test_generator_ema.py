@@ -78,6 +78,7 @@ def test_the_average_is_saved_and_restored(tmp_path):
     )
 
 
+@pytest.mark.slow  # > 10 s
 def test_a_resumed_run_with_an_average_matches_an_uninterrupted_one(tmp_path):
     def model(seed):
         return tiny_model(kg.GAN, seed=seed, ema_decay=0.9)
@@ -87,6 +88,7 @@ def test_a_resumed_run_with_an_average_matches_an_uninterrupted_one(tmp_path):
     assert float(resumed.ema.updates) == 4
 
 
+@pytest.mark.slow  # > 10 s
 def test_the_average_under_mirrored_strategy_matches_one_device(mirrored_strategy):
     assert_same_training(mirrored_strategy, kg.GAN, ema_decay=0.5)
 

@@ -183,6 +183,7 @@ def test_an_overflow_on_one_replica_is_skipped_on_all(mirrored_strategy):
     assert_injected_overflow_is_skipped(mirrored_strategy)
 
 
+@pytest.mark.slow  # > 10 s
 def test_mixed_float16_under_mirrored_strategy_trains_finite(mirrored_strategy):
     # R1's inner tape included.
     with global_policy("mixed_float16"), mirrored_strategy.scope():

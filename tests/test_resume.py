@@ -11,7 +11,7 @@ import time
 import keras
 import numpy as np
 import pytest
-from conftest import tiny_data_for, tiny_model
+from conftest import slow_but_for_gan, tiny_data_for, tiny_model
 from test_cli import KERAS_GANS, TINY, save_npz
 
 import keras_gans as kg
@@ -109,7 +109,7 @@ def resumed_and_uninterrupted(make_model, backup_dir, n=32):
     return resumed, uninterrupted
 
 
-@pytest.mark.parametrize("model_class", list(MODEL_KWARGS))
+@pytest.mark.parametrize("model_class", slow_but_for_gan(MODEL_KWARGS))
 def test_interrupted_training_resumes_where_the_backup_left_it(model_class, tmp_path):
     kwargs = MODEL_KWARGS[model_class]
     model = tiny_model(model_class, **kwargs)
@@ -226,6 +226,7 @@ def history_epochs(run):
     return [int(line.split(",")[0]) for line in (run / "history.csv").read_text().splitlines()[1:]]
 
 
+@pytest.mark.slow  # > 10 s
 def test_train_resumes_its_run_folder_and_logs_every_epoch_once(tmp_path, capsys):
     run = tmp_path / "run"
     data = save_npz(tmp_path / "tiny.npz", n=32)  # 2 steps per epoch
@@ -261,6 +262,7 @@ def test_fresh_discards_an_interrupted_run(tmp_path, capsys):
     assert history_epochs(run) == [0, 1]
 
 
+@pytest.mark.slow  # > 10 s
 def test_keras_gans_train_resumes_after_being_killed(tmp_path, monkeypatch, capsys):
     """A real process killed mid-run; the run resumes from what it left on disk only."""
     save_npz(tmp_path / "tiny.npz", n=32)  # 2 steps per epoch

@@ -13,7 +13,14 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import IMAGE_SHAPE, NUM_CLASSES, tiny_data_for, tiny_images, tiny_model
+from conftest import (
+    IMAGE_SHAPE,
+    NUM_CLASSES,
+    slow_but_for_gan,
+    tiny_data_for,
+    tiny_images,
+    tiny_model,
+)
 from PIL import Image
 
 import keras_gans as kg
@@ -35,7 +42,9 @@ def events(log_dir):
     return found
 
 
-@pytest.mark.parametrize("model_class", [kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
+@pytest.mark.parametrize(
+    "model_class", slow_but_for_gan([kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
+)
 def test_keras_tensorboard_callback_logs_every_model_class(model_class, tmp_path):
     model = tiny_model(
         model_class, **({"critic_steps": 2} if issubclass(model_class, kg.WGAN) else {})

@@ -138,6 +138,7 @@ def test_tricks_are_saved_loaded_and_keep_training_identically(tmp_path):
     assert_keep_training_alike(gan, loaded)
 
 
+@pytest.mark.slow  # > 10 s
 def test_a_resumed_run_with_tricks_matches_an_uninterrupted_one(tmp_path):
     def model(seed):
         compile_kwargs = {"historical_averaging": 1e-2, "instance_noise": 0.2}
@@ -149,6 +150,7 @@ def test_a_resumed_run_with_tricks_matches_an_uninterrupted_one(tmp_path):
         np.testing.assert_array_equal(np.array(a), np.array(b))
 
 
+@pytest.mark.slow  # > 10 s
 def test_tricks_under_mirrored_strategy_match_one_device(mirrored_strategy):
     # Historical averaging and instance noise are exact across replicas. They
     # act through the hooks every class shares, so one class is tested here.
