@@ -47,7 +47,8 @@ def test_one_epoch_updates_both_networks_and_batchnorm_statistics(gan):
     assert int(gan.d_optimizer.iterations) == int(gan.g_optimizer.iterations) == 4
 
 
-def test_logged_losses_equal_the_loss_on_the_step_inputs():
+@pytest.mark.parametrize("reuse_fakes", [True, False])
+def test_logged_losses_equal_the_loss_on_the_step_inputs(reuse_fakes):
     """d_loss, g_loss, d_real and d_fake are the losses of the batch and noise the step used."""
     latents = []
 
@@ -59,12 +60,13 @@ def test_logged_losses_equal_the_loss_on_the_step_inputs():
 
     keras.utils.set_random_seed(0)
     gan = Recording(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM, seed=0)
-    gan.compile(d_optimizer="sgd", g_optimizer="sgd", run_eagerly=True)
+    gan.compile(d_optimizer="sgd", g_optimizer="sgd", run_eagerly=True, reuse_fakes=reuse_fakes)
     gan.d_optimizer.learning_rate.assign(0.0)
     gan.g_optimizer.learning_rate.assign(0.0)  # nothing moves: the step is recomputable
     real = tiny_images(16)
     logs = gan.fit(tiny_dataset(n=16), epochs=1, verbose=0).history  # one step
-    z_d, z_g = latents
+    # Reused fakes: one draw of z serves both steps; otherwise the G step draws its own.
+    z_d, z_g = latents * 2 if reuse_fakes else latents
 
     def logits(images):  # each batch through D on its own, in training mode, as in the step
         return np.array(gan.discriminator(images, training=True)).ravel()
@@ -83,6 +85,45 @@ def test_logged_losses_equal_the_loss_on_the_step_inputs():
     }
     for name, value in expected.items():
         assert logs[name][0] == pytest.approx(value, rel=1e-5), name
+
+
+@pytest.mark.parametrize("historical_averaging", [0.0, 1.0])
+def test_reused_fakes_give_the_update_of_fresh_fakes_on_the_same_noise(historical_averaging):
+    """reuse_fakes backpropagates through the D step's recorded forward pass of G; with
+    the same z that is the gradient of a fresh forward pass (keras.io's step), so
+    both steps move every weight alike. Historical averaging adds a term on G's own
+    weights, which reaches them directly rather than through the images."""
+    z = keras.random.normal((16, LATENT_DIM), seed=1)
+
+    class SameNoise(kg.GAN):
+        def sample_latent(self, batch_size):
+            return z
+
+    models = []
+    for reuse_fakes in (True, False):
+        keras.utils.set_random_seed(0)
+        model = SameNoise(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM, seed=0)
+        model.compile(
+            reuse_fakes=reuse_fakes, historical_averaging=historical_averaging, run_eagerly=True
+        )
+        initial = weights_of(model.generator)
+        model.fit(tiny_dataset(n=32), epochs=1, verbose=0)  # two steps
+        models.append(model)
+    reused, fresh = models
+    assert not np.allclose(initial[0], weights_of(reused.generator)[0])
+    for network in ("generator", "discriminator"):
+        for a, b in zip(
+            getattr(reused, network).trainable_weights,
+            getattr(fresh, network).trainable_weights,
+            strict=True,
+        ):
+            np.testing.assert_allclose(np.array(a), np.array(b), rtol=1e-4, atol=1e-6)
+    assert int(reused.g_optimizer.iterations) == 2
+
+
+def test_reuse_fakes_must_be_a_bool():
+    with pytest.raises(ValueError, match=r"reuse_fakes=.yes."):
+        tiny_gan(reuse_fakes="yes")
 
 
 def test_steps_per_execution_trains_every_step():

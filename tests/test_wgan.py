@@ -107,9 +107,9 @@ def test_each_critic_step_sees_different_real_images():
     seen = []
 
     class Recording(kg.WGAN):
-        def train_discriminator(self, real_images, labels=None):
+        def train_discriminator(self, real_images, labels=None, fake_images=None):
             seen.append(real_images)
-            return super().train_discriminator(real_images, labels)
+            return super().train_discriminator(real_images, labels, fake_images)
 
     model = tiny_model(Recording, critic_steps=4, compile_kwargs={"run_eagerly": True})
     model.fit(tiny_data_for(model, n=16, batch_size=16), epochs=1, verbose=0)

@@ -191,6 +191,7 @@ class GAN(keras.Model):
         r2_penalty=0.0,
         r2_interval=1,
         augment=None,
+        reuse_fakes=True,
         **kwargs,
     ):
         """Configures the model for training.
@@ -236,6 +237,14 @@ class GAN(keras.Model):
                 as `"translation,cutout,color"` (Zhao et al. 2020), a
                 `kg.augment.DiffAugment`, or `"ada"` / a `kg.augment.ADA`
                 (Karras et al. 2020). Defaults to `None` (none).
+            reuse_fakes: whether the generator step trains on the fakes of the
+                (first) discriminator step, backpropagating through their
+                recorded forward pass, instead of generating fresh ones. G's
+                weights have not changed in between, so this is the same
+                gradient on the same z, for one generator forward pass fewer
+                per step (as PyTorch's DCGAN example does). `False` draws new
+                z for the generator step (as keras.io's DCGAN does). Defaults
+                to `True`.
             **kwargs: `jit_compile`, `steps_per_execution`, `run_eagerly`,
                 `auto_scale_loss`, passed to `keras.Model.compile`.
 
@@ -290,6 +299,11 @@ class GAN(keras.Model):
         augmentation = augment_module.get(augment)
         if augmentation is not None:
             tricks.insert(0, augmentation)  # D's inputs are augmented before any noise
+        if not isinstance(reuse_fakes, bool | np.bool_):
+            raise ValueError(
+                f"reuse_fakes must be True or False. Received: reuse_fakes={reuse_fakes!r}"
+            )
+        self.reuse_fakes = bool(reuse_fakes)
         self._compile_kwargs = dict(kwargs)
         super().compile(optimizer=None, **kwargs)
         with self.distribute_strategy.scope():
@@ -341,6 +355,7 @@ class GAN(keras.Model):
             "g_optimizer": keras.optimizers.serialize(self.g_optimizer),
             "loss": losses_module.serialize(self.adversarial_loss),
             "label_smoothing": self.adversarial_loss.label_smoothing,
+            "reuse_fakes": self.reuse_fakes,
             **{k: v for trick in self.tricks for k, v in trick.compile_config().items()},
             **self._compile_kwargs,
         }
@@ -511,13 +526,27 @@ class GAN(keras.Model):
             logs.update(getattr(trick, hook)(self))
         return logs
 
-    def train_discriminator(self, real_images, labels=None):
-        """One discriminator update on `real_images` and as many fresh fakes."""
-        batch_size = ops.shape(real_images)[0]
+    def generate_fakes(self, batch_size, labels=None):
+        """`batch_size` fresh fakes of G in training mode, as `(images, tape)`.
+
+        `tape` has recorded G's forward pass, so that the generator step can
+        backpropagate into G through these very images after the
+        discriminator has been updated on them (`reuse_fakes`).
+        """
         z = self.sample_latent(batch_size)
-        fake_images = mixed_precision.to_float32(
-            self.generator(self.generator_inputs(z, labels), training=True)
-        )
+        with tf.GradientTape() as tape:
+            images = mixed_precision.to_float32(
+                self.generator(self.generator_inputs(z, labels), training=True)
+            )
+        return images, tape
+
+    def train_discriminator(self, real_images, labels=None, fake_images=None):
+        """One discriminator update on `real_images` and as many fakes.
+
+        The fakes are `fake_images` if given, else freshly generated.
+        """
+        if fake_images is None:
+            fake_images, _ = self.generate_fakes(ops.shape(real_images)[0], labels)
         with tf.GradientTape() as tape:
             real_logits, real_features = self.discriminate(real_images, labels)
             fake_logits, fake_features = self.discriminate(fake_images, labels)
@@ -536,7 +565,9 @@ class GAN(keras.Model):
             terms, term_logs = self.trick_terms("discriminator_terms", step)
             d_loss = d_loss + terms
             scaled_loss = self.d_optimizer.scale_loss(d_loss)
-        d_grad_norm = self._apply_gradients(tape, scaled_loss, self.discriminator, self.d_optimizer)
+        variables = self.discriminator.trainable_variables
+        gradients = tape.gradient(scaled_loss, variables)
+        d_grad_norm = self._apply_gradients(gradients, variables, self.d_optimizer)
         return {
             "d_loss": d_loss,
             **self.adversarial_loss.discriminator_logs(real_logits, fake_logits),
@@ -546,16 +577,22 @@ class GAN(keras.Model):
             "diversity": feature_diversity(real_features, fake_features),
         }
 
-    def train_generator(self, real_images, labels=None):
-        """One generator update on as many fresh latent vectors as `real_images`."""
-        z = self.sample_latent(ops.shape(real_images)[0])
+    def train_generator(self, real_images, labels=None, fakes=None):
+        """One generator update, on `fakes` or on as many fresh fakes as `real_images`.
+
+        `fakes` is an `(images, tape)` pair from `generate_fakes`: the
+        gradient reaches G through the images (chain rule through the
+        recorded tape), and directly for terms on G's weights (historical
+        averaging).
+        """
+        if fakes is None:
+            fakes = self.generate_fakes(ops.shape(real_images)[0], labels)
+        fake_images, generator_tape = fakes
         real_features = None
         if self._features.needs_real_in_generator_step:  # no gradient flows to D here
             real_features = ops.stop_gradient(self.discriminate(real_images, labels)[1])
         with tf.GradientTape() as tape:
-            fake_images = mixed_precision.to_float32(
-                self.generator(self.generator_inputs(z, labels), training=True)
-            )
+            tape.watch(fake_images)
             fake_logits, fake_features = self.discriminate(fake_images, labels)
             g_loss, logs = self.generator_loss(fake_logits, fake_images, real_images, labels)
             step = {
@@ -569,7 +606,16 @@ class GAN(keras.Model):
             terms, term_logs = self.trick_terms("generator_terms", step)
             g_loss = g_loss + terms
             scaled_loss = self.g_optimizer.scale_loss(g_loss)
-        g_grad_norm = self._apply_gradients(tape, scaled_loss, self.generator, self.g_optimizer)
+        variables = self.generator.trainable_variables
+        through_images, *direct = tape.gradient(scaled_loss, [fake_images, *variables])
+        through_generator = generator_tape.gradient(
+            fake_images, variables, output_gradients=through_images
+        )
+        gradients = [
+            g if d is None else g + ops.cast(d, g.dtype)
+            for g, d in zip(through_generator, direct, strict=True)
+        ]
+        g_grad_norm = self._apply_gradients(gradients, variables, self.g_optimizer)
         return {
             "g_loss": g_loss,
             **logs,
@@ -578,14 +624,12 @@ class GAN(keras.Model):
         }
 
     @staticmethod
-    def _apply_gradients(tape, scaled_loss, network, optimizer):
-        """Updates `network` from `tape`; returns the gradient's norm (logged).
+    def _apply_gradients(gradients, variables, optimizer):
+        """Applies `gradients` (of the scaled loss); returns their norm (logged).
 
         Under a `LossScaleOptimizer` the logged norm is that of the loss's own
         (unscaled) gradient, and 0 on a step skipped for overflow.
         """
-        variables = network.trainable_variables
-        gradients = tape.gradient(scaled_loss, variables)
         scale = mixed_precision.loss_scale(optimizer)  # before the update changes it
         gradients = mixed_precision.skip_together(gradients, optimizer)
         optimizer.apply_gradients(zip(gradients, variables, strict=True))
@@ -596,11 +640,15 @@ class GAN(keras.Model):
     def train_step(self, data):
         images, labels = self.unpack_batch(data)
         parts = self.deal_batch(images, labels)
-        for real_images, real_labels in parts:
-            self.update_trackers(self.train_discriminator(real_images, real_labels))
+        fakes = None
+        if self.reuse_fakes:  # the first D step's fakes, and their tape, for the G step
+            fakes = self.generate_fakes(ops.shape(parts[0][0])[0], parts[0][1])
+        for i, (real_images, real_labels) in enumerate(parts):
+            shared = fakes[0] if fakes is not None and i == 0 else None
+            self.update_trackers(self.train_discriminator(real_images, real_labels, shared))
             self.update_trackers(self.after_discriminator_step())
             self.update_trackers(self.run_trick_hooks("after_discriminator_step"))
-        self.update_trackers(self.train_generator(*parts[0]))
+        self.update_trackers(self.train_generator(*parts[0], fakes=fakes))
         self.update_trackers(self.after_generator_step())
         return self.update_trackers(self.run_trick_hooks("after_generator_step"))
 
