@@ -2,6 +2,7 @@
 
 import math
 import warnings
+import weakref
 
 import keras
 import numpy as np
@@ -69,9 +70,7 @@ class TerminateOnNonFiniteLoss(keras.callbacks.TerminateOnNaN):
         self._variables = _state_variables(self.model)
         floats = [v for v in self._variables if tf.as_dtype(v.dtype).is_floating]
         self._floats = floats
-        self._finite = tf.function(
-            lambda: tf.reduce_all([tf.reduce_all(tf.math.is_finite(v)) for v in floats])
-        )
+        self._finite = _finiteness_check(self.model, floats)
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
@@ -135,6 +134,27 @@ class TerminateOnNonFiniteLoss(keras.callbacks.TerminateOnNaN):
             raise RuntimeError(message)
         warnings.warn(message, RuntimeWarning, stacklevel=2)
         self.model.stop_training = True
+
+
+_CHECKS = weakref.WeakKeyDictionary()  # model -> (its float variables, their check)
+
+
+def _finiteness_check(model, floats):
+    """A `tf.function` that is True when every variable of `floats` is finite.
+
+    Kept per model and reused while its variables are the same objects: every
+    `fit` makes a new callback, and tracing the check anew cost about 0.2 s
+    per `fit` call (the repeated short fits of notebooks and callbacks).
+    """
+    kept = _CHECKS.get(model)
+    if kept is not None and len(kept[0]) == len(floats):
+        if all(a is b for a, b in zip(kept[0], floats, strict=True)):
+            return kept[1]
+    check = tf.function(
+        lambda: tf.reduce_all([tf.reduce_all(tf.math.is_finite(v)) for v in floats])
+    )
+    _CHECKS[model] = (floats, check)
+    return check
 
 
 def _state_variables(model):
