@@ -13,8 +13,9 @@ class ConditionalGAN(GAN):
 
     Trains on `(images, labels)` batches with int labels in [0, num_classes).
     The discriminator step sees real images with their labels and fakes made
-    for those same labels; the generator step makes fresh fakes for the batch's
-    labels, so the classes are drawn as often as in the data. Training is
+    for those same labels; the generator step trains on those fakes (or on
+    fresh ones for the batch's labels with `reuse_fakes=False`), so the classes
+    are drawn as often as in the data. Training is
     otherwise that of `GAN` (losses, optimizers, trackers, distribution).
 
     Labels are checked before training (first batch of a dataset): missing

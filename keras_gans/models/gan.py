@@ -33,8 +33,12 @@ class GAN(keras.Model):
 
     1. **Discriminator**: fresh latent vectors z ~ N(0, I) give fakes G(z); D
        is trained to tell the real batch from the fakes.
-    2. **Generator**: new latent vectors give new fakes; G is trained to make
-       D call them real.
+    2. **Generator**: G is trained to make the updated D call the same fakes
+       real. G's forward pass was recorded when the fakes were made and G has
+       not changed since, so this is the gradient of a new pass on the same z,
+       for one generator pass fewer per step (as in PyTorch's DCGAN example).
+       `compile(reuse_fakes=False)` draws new latent vectors for this step
+       instead (Goodfellow et al. 2014, Algorithm 1; keras.io's DCGAN).
 
     Both networks run with `training=True` in both steps (BatchNorm uses batch
     statistics and updates its moving averages; Dropout is active). Noise comes
@@ -55,6 +59,7 @@ class GAN(keras.Model):
 
     ```
     unpack_batch -> deal_batch (one part of the batch per D step)
+      generate_fakes (for the first part; recorded for the G step)
       for each part: train_discriminator -> after_discriminator_step
                      (D's inputs through the tricks' `augment`; discriminator_loss
                      + the tricks' terms; the tricks' after-D hooks)

@@ -21,7 +21,8 @@ class WGAN(GAN):
     `critic_steps` = k slices of B // k images: critic step i trains on images
     i, i + k, i + 2k, ... of the batch, so every critic step sees different
     real images (a remainder of B % k images is left out). Then the generator
-    takes one step on B // k fresh latent vectors. A batch smaller than k
+    takes one step on the B // k fakes of the first critic step (or on fresh
+    latent vectors with `compile(reuse_fakes=False)`, see `GAN`). A batch smaller than k
     (the last, incomplete batch of an epoch: 66 images in batches of 32 end
     with 2) is dealt round, one image per critic step, image i mod B for
     step i, so it is trained on rather than crashing the epoch. Choose
