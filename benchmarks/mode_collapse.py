@@ -43,6 +43,8 @@ CONFIGS = {
     "minibatch_stddev": {"minibatch": "stddev"},
     # WGAN-GP's own Adam(1e-4, beta_1=0, beta_2=0.9); each batch feeds its 5 critic steps.
     "wgan_gp": {"model": kg.WGANGP, "optimizer": "auto"},
+    # Sampling from a moving average of G (issue 10's tool) on top of feature matching.
+    "feature_matching_ema": {"compile": {"feature_matching": 1.0}, "ema_decay": 0.999},
     # The recommended anti-collapse recipe.
     "recipe": {"compile": {"feature_matching": 1.0}},
 }
@@ -66,7 +68,13 @@ def run(config, mixture, seed, steps):
         (2,), units=D_UNITS, dropout=0.0, minibatch=config.get("minibatch")
     )
     model = config.get("model", kg.GAN)
-    gan = model(generator=generator, discriminator=discriminator, latent_dim=LATENT_DIM, seed=seed)
+    gan = model(
+        generator=generator,
+        discriminator=discriminator,
+        latent_dim=LATENT_DIM,
+        seed=seed,
+        ema_decay=config.get("ema_decay"),
+    )
     gan.compile(
         d_optimizer=optimizer(config, steps),
         g_optimizer=optimizer(config, steps),
