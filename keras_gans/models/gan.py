@@ -25,6 +25,13 @@ from keras_gans.models.training_data_checks import (
 _COMPILE_KWARGS = ("jit_compile", "steps_per_execution", "run_eagerly", "auto_scale_loss")
 
 
+def _sum_of_gradients(a, b):
+    """`a + b` for two gradients of one variable, either of which may be None."""
+    if a is None or b is None:
+        return b if a is None else a
+    return a + ops.cast(b, a.dtype)
+
+
 @keras.saving.register_keras_serializable(package="keras_gans")
 class GAN(keras.Model):
     """A generator and a discriminator trained against each other with `fit`.
@@ -617,8 +624,7 @@ class GAN(keras.Model):
             fake_images, variables, output_gradients=through_images
         )
         gradients = [
-            g if d is None else g + ops.cast(d, g.dtype)
-            for g, d in zip(through_generator, direct, strict=True)
+            _sum_of_gradients(g, d) for g, d in zip(through_generator, direct, strict=True)
         ]
         g_grad_norm = self._apply_gradients(gradients, variables, self.g_optimizer)
         return {
