@@ -13,7 +13,7 @@ def _optimizer_state(optimizer):
 
 
 def test_save_and_load_round_trip(tmp_path):
-    gan = tiny_gan(loss="least_squares", label_smoothing=0.1)
+    gan = tiny_gan(loss="least_squares", label_smoothing=0.1, reuse_fakes=False)
     gan.fit(tiny_dataset(), epochs=1, verbose=0)
     path = tmp_path / "gan.keras"
     gan.save(path)
@@ -38,6 +38,7 @@ def test_save_and_load_round_trip(tmp_path):
             np.testing.assert_array_equal(a, b)
     assert loaded.get_compile_config()["loss"] == "least_squares"
     assert loaded.adversarial_loss.label_smoothing == 0.1
+    assert loaded.reuse_fakes is False  # not the default: the compile config keeps it
     np.testing.assert_array_equal(
         loaded.seed_generator.state.numpy(), gan.seed_generator.state.numpy()
     )
