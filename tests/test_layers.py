@@ -5,7 +5,12 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from keras_gans.layers import MinibatchDiscrimination, MinibatchStdDev, VirtualBatchNormalization
+from keras_gans.layers import (
+    Maxout,
+    MinibatchDiscrimination,
+    MinibatchStdDev,
+    VirtualBatchNormalization,
+)
 
 RNG = np.random.default_rng(0)
 
@@ -232,6 +237,24 @@ def test_vbn_rejects_bad_arguments():
         VirtualBatchNormalization().build((None,))
 
 
+# === Maxout (Goodfellow et al. 2013) ===
+
+
+def test_maxout_takes_the_largest_of_each_group_of_consecutive_features():
+    x = np.array([[1.0, -2.0, 3.0, 0.5, -1.0, -4.0], [-1.0, 2.0, -3.0, 7.0, 8.0, 6.0]], "float32")
+    np.testing.assert_array_equal(Maxout(2)(x), [[3.0, 0.5], [2.0, 8.0]])
+    np.testing.assert_array_equal(Maxout(3)(x), [[1.0, 3.0, -1.0], [2.0, 7.0, 8.0]])
+    images = normal(2, 3, 3, 8)  # any leading axes
+    np.testing.assert_array_equal(Maxout(4)(images), images.reshape(2, 3, 3, 4, 2).max(-1))
+
+
+def test_maxout_bad_arguments():
+    with pytest.raises(ValueError, match="positive integer. Received: num_units=0"):
+        Maxout(0)
+    with pytest.raises(ValueError, match=r"multiple of `num_units` \(4\). Received: input_shape=\(None, 6\)"):
+        Maxout(4).build((None, 6))
+
+
 # === Saving ===
 
 
@@ -241,6 +264,7 @@ def test_vbn_rejects_bad_arguments():
         MinibatchDiscrimination(num_kernels=7, kernel_dim=2, kernel_initializer="he_normal"),
         MinibatchStdDev(group_size=None),
         VirtualBatchNormalization(epsilon=1e-4),
+        Maxout(num_units=3),
     ],
     ids=lambda layer: type(layer).__name__,
 )

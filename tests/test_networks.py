@@ -212,6 +212,21 @@ def test_mlp_discriminator_minibatch_options():
     assert d(tiny_images(4)).shape == (4, 1)
 
 
+def test_mlp_discriminator_with_maxout_units():
+    d = kg.networks.mlp_discriminator((2,), units=(6, 4), dropout=0.0, maxout_pieces=3)
+    assert d.get_layer("hidden1").units == 18 and d.get_layer("hidden2").units == 12
+    assert _input_layer(d, "hidden1_dropout").name == "hidden1_maxout"
+    assert _input_layer(d, "features").name == "hidden2"
+    assert d.get_layer("features").output.shape == (None, 4)
+    x = np.random.default_rng(0).standard_normal((3, 2)).astype("float32")
+    h = x
+    for name in ("hidden1", "hidden2"):  # each unit: the max of its 3 consecutive pieces
+        kernel, bias = d.get_layer(name).get_weights()
+        h = (h @ kernel + bias).reshape(len(h), -1, 3).max(axis=-1)
+    kernel, bias = d.get_layer("logit").get_weights()
+    np.testing.assert_allclose(d(x), h @ kernel + bias, rtol=1e-5, atol=1e-6)
+
+
 def test_mlp_gan_trains_on_the_ring_of_gaussians():
     keras.utils.set_random_seed(0)
     points = kg.data.toy_mixture("ring8", 64, seed=0)
@@ -252,6 +267,11 @@ def test_mlp_gan_trains_on_the_ring_of_gaussians():
         ),
         (lambda: kg.networks.mlp_discriminator(2), "Received: data_shape=2"),
         (lambda: kg.networks.mlp_discriminator((2,), units=()), r"Received: units=\(\)"),
+        (
+            lambda: kg.networks.mlp_discriminator((2,), maxout_pieces=1),
+            "None \\(LeakyReLU units\\) or an integer >= 2. Received: maxout_pieces=1",
+        ),
+        (lambda: kg.networks.mlp_discriminator((2,), maxout_pieces=2.5), "maxout_pieces=2.5"),
         (
             lambda: kg.networks.dcgan_generator(LATENT_DIM, (16, 16)),
             r"\(height, width, channels\) of positive ints. Received: image_shape=\(16, 16\)",
