@@ -251,7 +251,9 @@ def test_maxout_takes_the_largest_of_each_group_of_consecutive_features():
 def test_maxout_bad_arguments():
     with pytest.raises(ValueError, match="positive integer. Received: num_units=0"):
         Maxout(0)
-    with pytest.raises(ValueError, match=r"multiple of `num_units` \(4\). Received: input_shape=\(None, 6\)"):
+    with pytest.raises(
+        ValueError, match=r"multiple of `num_units` \(4\). Received: input_shape=\(None, 6\)"
+    ):
         Maxout(4).build((None, 6))
 
 

@@ -6,12 +6,12 @@ import numbers
 import keras
 from keras import layers
 
+from keras_gans.layers.maxout import Maxout
 from keras_gans.networks.minibatch import (
     add_minibatch_discrimination,
     add_minibatch_stddev,
     check_minibatch,
 )
-from keras_gans.layers.maxout import Maxout
 from keras_gans.networks.shapes import check_data_shape
 
 
