@@ -123,6 +123,7 @@ def test_every_trick_composes_with_every_model_class(model_class):
     assert all(np.isfinite(v).all() for v in logs.values())
 
 
+@pytest.mark.slow  # ~10 s
 def test_tricks_are_saved_loaded_and_keep_training_identically(tmp_path):
     gan = tiny_model(kg.GAN, compile_kwargs=ALL_TRICKS)
     gan.fit(tiny_dataset(), epochs=1, verbose=0)
