@@ -3,9 +3,14 @@
 import numbers
 
 
+def is_integer_at_least(value, minimum):
+    """Whether `value` is an integer (not a bool) >= `minimum`."""
+    return not isinstance(value, bool) and isinstance(value, numbers.Integral) and value >= minimum
+
+
 def check_positive_int(name, value):
     """Returns `value` if it is an integer >= 1, else raises a `ValueError` naming `name`."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+    if not is_integer_at_least(value, 1):
         raise ValueError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
     return int(value)
 

@@ -1,11 +1,11 @@
 """Fully connected generator and discriminator of the original GAN paper, for any data shape."""
 
 import math
-import numbers
 
 import keras
 from keras import layers
 
+from keras_gans.layers.arguments import is_integer_at_least
 from keras_gans.layers.maxout import Maxout
 from keras_gans.networks.minibatch import (
     add_minibatch_discrimination,
@@ -121,11 +121,7 @@ def mlp_discriminator(
     """
     shape = check_data_shape(data_shape)
     check_minibatch(minibatch)
-    if maxout_pieces is not None and (
-        isinstance(maxout_pieces, bool)
-        or not isinstance(maxout_pieces, numbers.Integral)
-        or maxout_pieces < 2
-    ):
+    if maxout_pieces is not None and not is_integer_at_least(maxout_pieces, 2):
         raise ValueError(
             "`maxout_pieces` must be None (LeakyReLU units) or an integer >= 2. "
             f"Received: maxout_pieces={maxout_pieces!r}"
