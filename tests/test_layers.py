@@ -6,6 +6,7 @@ import pytest
 import tensorflow as tf
 
 from keras_gans.layers import (
+    GaussianMixtureLatent,
     Maxout,
     MinibatchDiscrimination,
     MinibatchStdDev,
@@ -257,6 +258,47 @@ def test_maxout_bad_arguments():
         Maxout(4).build((None, 6))
 
 
+# === Gaussian mixture latent (DeLiGAN, Gurumurthy et al. 2017) ===
+
+
+def test_gaussian_mixture_latent_picks_a_component_by_the_normal_cdf_of_z0():
+    from scipy.stats import norm
+
+    layer = GaussianMixtureLatent(4)
+    z = normal(64, 3)
+    layer.build(z.shape)
+    means, stddevs = normal(4, 2), np.abs(normal(4, 2)) + 0.1
+    layer.set_weights([means, stddevs])
+    component = np.minimum(np.floor(norm.cdf(z[:, 0]) * 4), 3).astype(int)
+    assert set(component) == {0, 1, 2, 3}  # quartiles of N(0, 1): all four occur
+    expected = means[component] + stddevs[component] * z[:, 1:]
+    np.testing.assert_allclose(layer(z), expected, rtol=1e-5, atol=1e-6)
+    # The component boundaries are the quantiles 0.25, 0.5, 0.75 of z[0].
+    z0 = np.array([[-0.6745 - 1e-3, 0, 0], [-0.6745 + 1e-3, 0, 0], [1e-3, 0, 0], [5.0, 0, 0]])
+    np.testing.assert_allclose(layer(z0.astype("float32")), means[[0, 1, 2, 3]], rtol=1e-6)
+
+
+def test_gaussian_mixture_latent_initial_weights_and_gradients():
+    layer = GaussianMixtureLatent(5, stddev=0.2)
+    z = tf.constant(normal(16, 4))
+    with tf.GradientTape() as tape:
+        out = layer(z)
+    assert out.shape == (16, 3) and layer.compute_output_shape((None, 4)) == (None, 3)
+    np.testing.assert_array_equal(layer.stddevs, np.full((5, 3), 0.2, "float32"))
+    assert np.all(np.abs(layer.means) <= 1.0)
+    grads = tape.gradient(out, [layer.means, layer.stddevs])
+    assert all(np.any(np.asarray(g) != 0) for g in grads)  # both are learned
+
+
+def test_gaussian_mixture_latent_bad_arguments():
+    with pytest.raises(ValueError, match="positive integer. Received: num_components=0"):
+        GaussianMixtureLatent(0)
+    with pytest.raises(ValueError, match="number > 0. Received: stddev=0"):
+        GaussianMixtureLatent(3, stddev=0)
+    with pytest.raises(ValueError, match=r"size >= 2.*Received: input_shape=\(None, 1\)"):
+        GaussianMixtureLatent(3).build((None, 1))
+
+
 # === Saving ===
 
 
@@ -267,6 +309,7 @@ def test_maxout_bad_arguments():
         MinibatchStdDev(group_size=None),
         VirtualBatchNormalization(epsilon=1e-4),
         Maxout(num_units=3),
+        GaussianMixtureLatent(num_components=7, stddev=0.3),
     ],
     ids=lambda layer: type(layer).__name__,
 )

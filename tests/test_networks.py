@@ -227,6 +227,18 @@ def test_mlp_discriminator_with_maxout_units():
     np.testing.assert_allclose(d(x), h @ kernel + bias, rtol=1e-5, atol=1e-6)
 
 
+def test_mlp_generator_with_a_mixture_latent():
+    g = kg.networks.mlp_generator(3, (2,), units=(8,), latent_components=5)
+    assert _input_layer(g, "hidden1").name == "mixture_latent"
+    assert g.get_layer("mixture_latent").output.shape == (None, 2)
+    z = np.random.default_rng(0).standard_normal((4, 3)).astype("float32")
+    h = np.asarray(g.get_layer("mixture_latent")(z))
+    kernel, bias = g.get_layer("hidden1").get_weights()
+    h = np.maximum(h @ kernel + bias, 0)
+    kernel, bias = g.get_layer("to_pixels").get_weights()
+    np.testing.assert_allclose(g(z), np.tanh(h @ kernel + bias), rtol=1e-5, atol=1e-6)
+
+
 def test_mlp_gan_trains_on_the_ring_of_gaussians():
     keras.utils.set_random_seed(0)
     points = kg.data.toy_mixture("ring8", 64, seed=0)

@@ -6,6 +6,7 @@ import keras
 from keras import layers
 
 from keras_gans.layers.arguments import is_integer_at_least
+from keras_gans.layers.gaussian_mixture_latent import GaussianMixtureLatent
 from keras_gans.layers.maxout import Maxout
 from keras_gans.networks.minibatch import (
     add_minibatch_discrimination,
@@ -20,6 +21,7 @@ def mlp_generator(
     data_shape,
     units=(256, 512, 1024),
     output_activation="tanh",
+    latent_components=None,
     name="generator",
 ):
     """Builds a fully connected generator: z -> [Dense, ReLU]* -> Dense(tanh).
@@ -37,6 +39,10 @@ def mlp_generator(
             28x28 images; a few hundred units per layer suit 2-D points.
         output_activation: activation of the output layer. Defaults to
             `"tanh"`, for data in [-1, 1].
+        latent_components: None, or an int >= 1: first map z through a
+            `kg.layers.GaussianMixtureLatent` of that many learned components
+            (DeLiGAN), the first of z's `latent_dim` coordinates choosing the
+            component. Needs `latent_dim >= 2`. Defaults to `None`.
         name: model name. Defaults to `"generator"`.
 
     Returns:
@@ -54,6 +60,8 @@ def mlp_generator(
     shape = check_data_shape(data_shape)
     z = keras.Input((latent_dim,), name="z")
     x = z
+    if latent_components is not None:
+        x = GaussianMixtureLatent(latent_components, name="mixture_latent")(x)
     for i, width in enumerate(units):
         x = layers.Dense(width, activation="relu", name=f"hidden{i + 1}")(x)
     # The output in float32 under mixed precision too.
