@@ -8,7 +8,8 @@ Models (`keras.Model` subclasses; importing the package registers them for
 Training and serving:
     `train(...)`, the training recipe of `keras-gans train` (resume, history,
     grids, loss curves); `export_generator(model, path)`, a SavedModel for
-    TF Serving.
+    TF Serving; `discriminator_rejection_sampling(model, num_samples)`,
+    samples kept by D's verdict (Azadi et al. 2019).
 Submodules:
     `networks`: `dcgan_generator`, `dcgan_discriminator`, `mlp_generator`,
         `mlp_discriminator`.
@@ -26,7 +27,7 @@ Submodules:
         `mode_coverage` for the toy mixtures.
     `images`: `to_uint8`, `make_grid`, `save_grid`, `save_gif`.
     `layers`: `MinibatchDiscrimination`, `MinibatchStdDev`,
-        `VirtualBatchNormalization`.
+        `VirtualBatchNormalization`, `Maxout`, `GaussianMixtureLatent`.
     `tricks`: the training tricks behind `GAN.compile`'s arguments
         (`FeatureMatching`, `HistoricalAveraging`, `InstanceNoise`,
         `R1Penalty`, `R2Penalty`) and their base class `Trick`.
@@ -46,6 +47,7 @@ from keras_gans import (
     networks,
     tricks,
 )
+from keras_gans.discriminator_rejection_sampling import discriminator_rejection_sampling
 from keras_gans.export import export_generator
 from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
 from keras_gans.train import train  # the function; the module stays keras_gans.train
@@ -57,6 +59,7 @@ __all__ = [
     "ConditionalGAN",
     "WGAN",
     "WGANGP",
+    "discriminator_rejection_sampling",
     "export_generator",
     "train",
     "augment",
