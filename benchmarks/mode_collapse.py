@@ -6,6 +6,9 @@ its nearest mode, call it high quality within 3 standard deviations of that
 mode, and count the modes holding at least one high-quality sample
 (`kg.metrics.mode_coverage`). Each configuration is trained on `--seeds`
 seeds; the table gives the mean +- std over seeds and the wall time per seed.
+Configurations marked `rejection` score a second row from the same trained
+models: 2,500 samples kept by discriminator rejection sampling
+(`kg.discriminator_rejection_sampling`, Azadi et al. 2019), its time added.
 
     python benchmarks/mode_collapse.py [--seeds 10] [--steps 3000]
         [--configs vanilla,recipe] [--mixtures ring8,grid25]
@@ -51,6 +54,19 @@ CONFIGS = {
     "feature_matching_maxout": {"compile": {"feature_matching": 1.0}, "maxout_pieces": 5},
     # The recommended anti-collapse recipe.
     "recipe": {"compile": {"feature_matching": 1.0}},
+    # The grid's candidates: feature matching, maxout D; G's latent a learned mixture of 100
+    # Gaussians (DeLiGAN) or not; scored on plain samples and after rejection sampling.
+    "feature_matching_maxout_rejection": {
+        "compile": {"feature_matching": 1.0},
+        "maxout_pieces": 5,
+        "rejection": True,
+    },
+    "mixture_latent_rejection": {
+        "compile": {"feature_matching": 1.0},
+        "maxout_pieces": 5,
+        "latent_components": 100,
+        "rejection": True,
+    },
 }
 
 
@@ -64,10 +80,19 @@ def optimizer(config, steps):
 
 
 def run(config, mixture, seed, steps):
-    """Trains one configuration on one mixture; returns `mode_coverage` and seconds."""
+    """Trains one configuration on one mixture; returns `[(mode_coverage, seconds)]`.
+
+    One entry for the generator's samples, and a second for discriminator
+    rejection sampling from the same model when the config asks for it.
+    """
     keras.utils.set_random_seed(seed)
     points = kg.data.toy_mixture(mixture, steps * BATCH_SIZE, seed=seed) / SCALE[mixture]
-    generator = kg.networks.mlp_generator(LATENT_DIM, (2,), units=G_UNITS)
+    components = config.get("latent_components")
+    # With a mixture latent, one more coordinate of z chooses the component.
+    latent_dim = LATENT_DIM + (components is not None)
+    generator = kg.networks.mlp_generator(
+        latent_dim, (2,), units=G_UNITS, latent_components=components
+    )
     discriminator = kg.networks.mlp_discriminator(
         (2,),
         units=D_UNITS,
@@ -79,7 +104,7 @@ def run(config, mixture, seed, steps):
     gan = model(
         generator=generator,
         discriminator=discriminator,
-        latent_dim=LATENT_DIM,
+        latent_dim=latent_dim,
         seed=seed,
         ema_decay=config.get("ema_decay"),
     )
@@ -92,7 +117,13 @@ def run(config, mixture, seed, steps):
     gan.fit(points, batch_size=BATCH_SIZE, epochs=1, shuffle=False, verbose=0)
     seconds = time.perf_counter() - start
     samples = gan.generate(2500, seed=seed) * SCALE[mixture]
-    return kg.metrics.mode_coverage(samples, mixture), seconds
+    results = [(kg.metrics.mode_coverage(samples, mixture), seconds)]
+    if config.get("rejection"):
+        start = time.perf_counter()
+        samples = kg.discriminator_rejection_sampling(gan, 2500, seed=seed) * SCALE[mixture]
+        seconds += time.perf_counter() - start
+        results.append((kg.metrics.mode_coverage(samples, mixture), seconds))
+    return results
 
 
 def main():
@@ -108,28 +139,40 @@ def main():
             f"\n{mixture}: modes covered of {num_modes} and high-quality share, mean +- std "
             f"over {args.seeds} seeds. Protocol: 2,500 samples, nearest mode, high quality "
             "within 3 std, a mode covered by >= 1 high-quality sample. "
-            f"G: MLP {'x'.join(map(str, G_UNITS))} ReLU, latent {LATENT_DIM}; "
+            f"G: MLP {'x'.join(map(str, G_UNITS))} ReLU, latent {LATENT_DIM} (+1 choosing the "
+            "component in mixture_latent); "
             f"D: MLP {'x'.join(map(str, D_UNITS))} LeakyReLU (maxout units of 5 pieces in the "
             "configs named maxout), no dropout; "
             f"{args.steps} steps of batch {BATCH_SIZE}; both Adam(beta_1=0.5) with learning rate "
             "1e-3 falling linearly to 1e-5."
         )
-        print(f"{'config':<26}{'modes':>14}{'high quality':>16}{'all modes':>11}{'s/seed':>8}")
+        print(f"{'config':<32}{'modes':>14}{'high quality':>16}{'all modes':>11}{'s/seed':>8}")
         for name in args.configs.split(","):
-            results = [run(CONFIGS[name], mixture, seed, args.steps) for seed in range(args.seeds)]
-            modes = np.array([r["modes"] for r, _ in results])
-            quality = np.array([r["high_quality"] for r, _ in results])
-            full = np.sum(modes == num_modes)
-            seconds = np.mean([s for _, s in results])
-            print(
-                f"{name:<26}{modes.mean():>7.2f} +- {modes.std():<4.2f}"
-                f"{quality.mean():>9.3f} +- {quality.std():.3f}"
-                f"{f'{full}/{args.seeds}':>11}{seconds:>8.1f}",
-                flush=True,
-            )
-            print(
-                f"  per seed: modes {modes.tolist()}, high quality {np.round(quality, 3).tolist()}"
-            )
+            runs = [run(CONFIGS[name], mixture, seed, args.steps) for seed in range(args.seeds)]
+            rows = row_names(name)[: len(runs[0])]
+            for row, results in zip(rows, zip(*runs, strict=True), strict=True):
+                print_row(row, results, num_modes, args.seeds)
+
+
+def row_names(config_name):
+    """The config's row names: plain samples, then rejection sampling's (` + DRS`)."""
+    plain = config_name.removesuffix("_rejection")
+    return [plain, plain + " + DRS"]
+
+
+def print_row(name, results, num_modes, num_seeds):
+    """One table row: modes and high-quality share (mean +- std), full coverage, time."""
+    modes = np.array([r["modes"] for r, _ in results])
+    quality = np.array([r["high_quality"] for r, _ in results])
+    full = np.sum(modes == num_modes)
+    seconds = np.mean([s for _, s in results])
+    print(
+        f"{name:<32}{modes.mean():>7.2f} +- {modes.std():<4.2f}"
+        f"{quality.mean():>9.3f} +- {quality.std():.3f}"
+        f"{f'{full}/{num_seeds}':>11}{seconds:>8.1f}",
+        flush=True,
+    )
+    print(f"  per seed: modes {modes.tolist()}, high quality {np.round(quality, 3).tolist()}")
 
 
 if __name__ == "__main__":
