@@ -148,7 +148,10 @@ def main():
         )
         print(f"{'config':<32}{'modes':>14}{'high quality':>16}{'all modes':>11}{'s/seed':>8}")
         for name in args.configs.split(","):
-            runs = [run(CONFIGS[name], mixture, seed, args.steps) for seed in range(args.seeds)]
+            runs = []
+            for seed in range(args.seeds):  # each seed printed as it ends
+                runs.append(run(CONFIGS[name], mixture, seed, args.steps))
+                print(f"  {name} seed {seed}: {[r for r, _ in runs[-1]]}", flush=True)
             rows = row_names(name)[: len(runs[0])]
             for row, results in zip(rows, zip(*runs, strict=True), strict=True):
                 print_row(row, results, num_modes, args.seeds)

@@ -42,13 +42,21 @@ def test_acceptance_probability_is_the_papers_formula():
 
 def test_rejection_turns_the_generators_distribution_into_the_datas(shifted_gan):
     plain = shifted_gan.generate(4000, seed=0)
-    kept = kg.discriminator_rejection_sampling(shifted_gan, 4000, seed=0, burn_in=5000)
+    kept = kg.discriminator_rejection_sampling(
+        shifted_gan, 4000, seed=0, burn_in=5000, max_logit_percentile=100
+    )
     assert kept.shape == (4000, 2) and kept.dtype == np.float32
     np.testing.assert_allclose(plain.mean(0), [0.0, 0.0], atol=0.05)
     np.testing.assert_allclose(kept.mean(0), SHIFT, atol=0.06)  # the data's mean
     np.testing.assert_allclose(kept.std(0), [1.0, 1.0], atol=0.05)
-    same = kg.discriminator_rejection_sampling(shifted_gan, 4000, seed=0, burn_in=5000)
+    same = kg.discriminator_rejection_sampling(
+        shifted_gan, 4000, seed=0, burn_in=5000, max_logit_percentile=100
+    )
     np.testing.assert_array_equal(kept, same)
+    # D_max at the default 99th percentile: the top 1% always kept, nearly the same law.
+    robust = kg.discriminator_rejection_sampling(shifted_gan, 4000, seed=0, burn_in=5000)
+    np.testing.assert_allclose(robust.mean(0), SHIFT, atol=0.06)
+    np.testing.assert_allclose(robust.std(0), [1.0, 1.0], atol=0.05)
 
 
 def test_a_larger_gamma_keeps_fewer_samples():
@@ -64,6 +72,8 @@ def test_bad_arguments_and_models(shifted_gan):
         kg.discriminator_rejection_sampling(shifted_gan, 0)
     with pytest.raises(ValueError, match="finite number. Received: gamma=nan"):
         kg.discriminator_rejection_sampling(shifted_gan, 10, gamma=float("nan"))
+    with pytest.raises(ValueError, match=r"in \(0, 100\]. Received: max_logit_percentile=0"):
+        kg.discriminator_rejection_sampling(shifted_gan, 10, max_logit_percentile=0)
     with pytest.raises(RuntimeError, match="kept 0 of 100 candidates.*max_candidates=100"):
         kg.discriminator_rejection_sampling(
             shifted_gan, 10, seed=0, gamma=50.0, burn_in=100, max_candidates=100
