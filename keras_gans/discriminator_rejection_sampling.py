@@ -108,7 +108,9 @@ def acceptance_probability(logits, max_logit, gamma=0.0, eps=1e-6):
 def discriminator_logits(model, samples, batch_size=1000):
     """D's logits for `samples`, in inference mode, without the training augmentations."""
     logits = [
-        np.asarray(model.discriminate(samples[i : i + batch_size], None, False, False)[0])
+        np.asarray(
+            model.discriminate(samples[i : i + batch_size], None, training=False, augment=False)[0]
+        )
         for i in range(0, len(samples), batch_size)
     ]
     return np.concatenate(logits).reshape(-1)
