@@ -60,6 +60,12 @@ def test_recipe_covers_the_ring_where_vanilla_collapses(mode_collapse):
     assert sum(r["modes"] for r in vanilla) < sum(r["modes"] for r in recipe)
 
 
+def test_maxout_discriminator_covers_the_grid(mode_collapse):
+    result = coverage(mode_collapse, "feature_matching_maxout", "grid25", 0, RECIPE_STEPS)
+    assert result["modes"] >= 24
+    assert result["high_quality"] >= 0.85
+
+
 def test_mixture_latent_covers_the_grid_and_rejection_sampling_keeps_it(mode_collapse):
     plain, rejection = coverage(
         mode_collapse, "mixture_latent_rejection", "grid25", GRID_SEED, RECIPE_STEPS
