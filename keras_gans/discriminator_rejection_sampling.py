@@ -3,6 +3,7 @@
 import numpy as np
 
 from keras_gans.latent import latent_vectors
+from keras_gans.layers.arguments import check_positive_int
 from keras_gans.models import ConditionalGAN
 
 # The losses whose discriminator is trained with binary cross-entropy on logits, so
@@ -129,9 +130,8 @@ def _check_arguments(model, num_samples, gamma, burn_in, max_logit_percentile):
             "Discriminator rejection sampling supports unconditional models only. "
             f"Received: a {type(model).__name__}"
         )
-    for name, value in (("num_samples", num_samples), ("burn_in", burn_in)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"`{name}` must be a positive int. Received: {name}={value!r}")
+    check_positive_int("num_samples", num_samples)
+    check_positive_int("burn_in", burn_in)
     if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not np.isfinite(gamma):
         raise ValueError(f"`gamma` must be a finite number. Received: gamma={gamma!r}")
     if not isinstance(max_logit_percentile, (int, float)) or not 0 < max_logit_percentile <= 100:

@@ -293,7 +293,7 @@ def test_gaussian_mixture_latent_initial_weights_and_gradients():
 def test_gaussian_mixture_latent_bad_arguments():
     with pytest.raises(ValueError, match="positive integer. Received: num_components=0"):
         GaussianMixtureLatent(0)
-    with pytest.raises(ValueError, match="number > 0. Received: stddev=0"):
+    with pytest.raises(ValueError, match="positive number. Received: stddev=0"):
         GaussianMixtureLatent(3, stddev=0)
     with pytest.raises(ValueError, match=r"size >= 2.*Received: input_shape=\(None, 1\)"):
         GaussianMixtureLatent(3).build((None, 1))

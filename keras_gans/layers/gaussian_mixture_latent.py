@@ -5,7 +5,7 @@ import math
 import keras
 from keras import ops
 
-from keras_gans.layers.arguments import check_positive_int
+from keras_gans.layers.arguments import check_positive_float, check_positive_int
 
 
 @keras.saving.register_keras_serializable(package="keras_gans")
@@ -49,9 +49,7 @@ class GaussianMixtureLatent(keras.layers.Layer):
     def __init__(self, num_components, stddev=0.05, **kwargs):
         super().__init__(**kwargs)
         self.num_components = check_positive_int("num_components", num_components)
-        if not isinstance(stddev, (int, float)) or not stddev > 0:
-            raise ValueError(f"`stddev` must be a number > 0. Received: stddev={stddev!r}")
-        self.stddev = float(stddev)
+        self.stddev = check_positive_float("stddev", stddev)
 
     def build(self, input_shape):
         size = input_shape[-1]
