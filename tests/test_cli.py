@@ -173,7 +173,7 @@ def test_wgan_gp_preset_uses_its_own_batch_size(tmp_path, monkeypatch):
 
     from keras_gans.presets import PRESETS
 
-    assert PRESETS["wgan_gp"].batch_size == 320 and PRESETS["dcgan"].batch_size == 128
+    assert PRESETS["wgan_gp"].batch_size == 320 and PRESETS["dcgan"].batch_size == 32
     monkeypatch.setitem(PRESETS, "wgan_gp", replace(PRESETS["wgan_gp"], batch_size=20))
     data = save_npz(tmp_path / "tiny.npz", n=60)
     run = train("wgan_gp", data, epochs=1, out=tmp_path / "wgan_gp", latent_dim=8, verbose=0)
@@ -245,7 +245,7 @@ HELP = {
         "--model": "model preset (default: dcgan)",
         "--dataset": "fashion_mnist (default, offline)",
         "--epochs": "(default: 5)",
-        "--batch-size": "(default: the preset's, 128 for cgan, dcgan, mlp; 64 for sngan; "
+        "--batch-size": "(default: the preset's, 128 for cgan, mlp; 32 for dcgan; 64 for sngan; "
         "320 for wgan, wgan_gp",
         "--out": "run folder for all outputs (default: runs/default)",
         "--latent-dim": "(default: 128)",
