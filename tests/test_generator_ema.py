@@ -47,6 +47,20 @@ def test_the_average_after_k_steps_follows_the_ramped_decay():
     assert not np.allclose(gan.ema.generator.weights[0], gan.generator.weights[0])
 
 
+def test_the_average_leaves_training_unchanged():
+    # So one run scores the trained G and its average at the same checkpoint
+    # (benchmarks/defaults_vs_keras_io.py): the copy draws no noise and feeds nothing back.
+    generators = []
+    for ema_decay in (None, 0.9):
+        gan = tiny_model(kg.GAN, seed=0, ema_decay=ema_decay)
+        initial = weights_of(gan.generator)
+        gan.fit(tiny_dataset(n=48), epochs=1, verbose=0)
+        generators.append(weights_of(gan.generator))
+    assert not np.allclose(initial[0], generators[1][0])  # G did train
+    for plain, averaged in zip(*generators, strict=True):
+        np.testing.assert_array_equal(plain, averaged)
+
+
 def test_every_sampler_and_the_export_use_the_average(trained, tmp_path):
     gan = tiny_model(kg.GAN, ema_decay=0.5)
     gan.fit(tiny_dataset(n=32), epochs=1, verbose=0)
