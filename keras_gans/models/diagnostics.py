@@ -37,6 +37,9 @@ def gradient_norm(gradients):
 def mean_pairwise_distance(features):
     """Mean Euclidean distance between the rows of `features` (batch, ...), i != j."""
     x = ops.reshape(ops.cast(features, "float32"), (ops.shape(features)[0], -1))
+    # Centred first: distances do not change, and |a|^2 + |b|^2 - 2ab then cancels on
+    # small numbers (a collapsed batch gives ~0, not float32 rounding of |x|^2).
+    x = x - ops.mean(x, axis=0, keepdims=True)
     squared = ops.sum(ops.square(x), axis=1)
     distances = squared[:, None] + squared[None, :] - 2.0 * ops.matmul(x, ops.transpose(x))
     distances = ops.sqrt(ops.maximum(distances, 0.0) + 1e-12)
