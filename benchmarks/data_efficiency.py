@@ -13,7 +13,7 @@ Each configuration runs on `--seeds` seeds; tables give mean +- std over seeds.
 
     python benchmarks/data_efficiency.py [--seeds 3] [--steps 3000]
         [--configs none,diffaugment,ada] [--fraction 0.1] [--score-every 2000]
-        [--d-filters 32]
+        [--d-filters 64]
 
 `--score-every` also scores the runs along the way (one line per checkpoint);
 the table gives the scores at the end. Each checkpoint also prints D's mean
@@ -32,6 +32,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from reuse_fakes import Sampler  # noqa: E402  (the trained G; the evaluator samples the EMA)
 
 import keras_gans as kg  # noqa: E402
 from keras_gans.data.builtin_datasets import load_builtin_arrays  # noqa: E402
@@ -61,26 +62,12 @@ def subset(fraction, seed=0):
     return scale_images(images[np.sort(chosen)])
 
 
-class TrainedGenerator:
-    """The trained generator of `model`, for the evaluator (which samples the EMA)."""
-
-    def __init__(self, model):
-        self.model, self.latent_dim = model, model.latent_dim
-
-    def generate_from_latent(self, z, labels=None, batch_size=256):
-        outputs = [
-            self.model.generator(z[i : i + batch_size], training=False)
-            for i in range(0, len(z), batch_size)
-        ]
-        return np.concatenate([np.array(o) for o in outputs])
-
-
-def run(config, images, seed, steps, ema_decay, score_every, d_filters=32):
+def run(config, images, seed, steps, ema_decay, score_every, d_filters=None):
     """Trains one configuration; yields `(step, model, history, seconds)` every `score_every`."""
     keras.utils.set_random_seed(seed)
     augment = CONFIGS[config]
     model = build_model("dcgan", images.shape[1:], seed=seed, ema_decay=ema_decay)
-    if d_filters != 32:  # the preset's generator, a wider discriminator
+    if d_filters is not None:  # the preset's generator, another discriminator width
         model = kg.GAN(
             model.generator,
             kg.networks.dcgan_discriminator(tuple(images.shape[1:]), filters=d_filters),
@@ -114,7 +101,7 @@ def main():
     parser.add_argument(
         "--score-every", type=int, default=None, help="steps between scores (default: --steps)"
     )
-    parser.add_argument("--d-filters", type=int, default=32)
+    parser.add_argument("--d-filters", type=int, default=None, help="default: the preset's")
     args = parser.parse_args()
     images = subset(args.fraction)
     held_out = scale_images(load_builtin_arrays("fashion_mnist", "test")[0])
@@ -122,7 +109,7 @@ def main():
     print(
         f"{len(images)} training images ({args.fraction:.0%} of Fashion-MNIST), "
         f"{args.steps} steps of batch {BATCH_SIZE}, ema_decay {args.ema_decay}, "
-        f"D filters {args.d_filters}, "
+        f"D filters {args.d_filters or 'of the preset'}, "
         f"seeds 0..{args.seeds - 1}",
         flush=True,
     )
@@ -139,7 +126,7 @@ def main():
                     for split, x in (("train", images), ("test", held_out))
                 }
                 scores = {
-                    "trained": evaluator.evaluate(TrainedGenerator(model)),
+                    "trained": evaluator.evaluate(Sampler(model.generator, model.latent_dim)),
                     "ema": evaluator.evaluate(model),
                 }
                 extra = f" p={history['ada_p'][-1]:.3f}" if "ada_p" in history else ""
