@@ -24,6 +24,14 @@ ratio to `batch_128` in the same run is what the README quotes.
 
     python benchmarks/defaults_vs_keras_io.py [--seeds 3] [--contenders keras_io,defaults,batch_128]
         [--ema-decay 0.999]
+
+The epochs above run one after the other, so a shared machine's drift enters
+their time ratio. `--time-rounds R` measures it instead in R alternating
+rounds at steady state (no FID): each round fits the `dcgan` preset for
+9,600 images at batch 32 (the default) and then at batch 128, on
+`kg.data.load`'s pipeline, and times the steps after the first 10% of each
+fit; the ratio of time per epoch is reported per round (median [min, max]).
+This times the training step only, not `kg.train`'s end-of-epoch callbacks.
 """
 
 import argparse
@@ -41,6 +49,7 @@ from throughput import LATENT_DIM, KerasIOGAN  # noqa: E402
 
 import keras_gans as kg  # noqa: E402
 from keras_gans.metrics.evaluator import Evaluator  # noqa: E402
+from keras_gans.presets import build_model  # noqa: E402
 
 EPOCHS = 5
 
@@ -122,12 +131,54 @@ CONTENDERS = {
 }
 
 
+class StepClock(keras.callbacks.Callback):
+    """Seconds from the end of batch `warmup` to the end of the fit."""
+
+    def __init__(self, warmup):
+        super().__init__()
+        self.warmup = warmup
+
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == self.warmup - 1:
+            self.start = time.perf_counter()
+
+    def on_train_end(self, logs=None):
+        self.seconds = time.perf_counter() - self.start
+
+
+def time_rounds(rounds, images_per_fit=9_600):
+    """Seconds per epoch of batch 32 and 128 in alternating rounds; prints per-round ratios."""
+    fits = {}
+    for batch_size in (32, 128):
+        model = build_model("dcgan", (28, 28, 1), seed=0)
+        model.compile()
+        data = kg.data.load("fashion_mnist", batch_size=batch_size, seed=0).repeat()
+        fits[batch_size] = (model, data, images_per_fit // batch_size)
+    epoch_s = {batch_size: [] for batch_size in fits}
+    for round_ in range(rounds + 1):  # round 0 traces the steps: not counted
+        for batch_size, (model, batches, steps) in fits.items():
+            clock = StepClock(warmup=steps // 10)
+            model.fit(batches, steps_per_epoch=steps, epochs=1, verbose=0, callbacks=[clock])
+            timed_steps = steps - steps // 10
+            if round_:
+                epoch_s[batch_size].append(clock.seconds / timed_steps * 60_000 / batch_size)
+    ratios = [a / b for a, b in zip(epoch_s[32], epoch_s[128], strict=True)]
+    for batch_size, seconds in epoch_s.items():
+        print(f"batch {batch_size:3d}: {statistics.median(seconds):5.1f} s per epoch of steps "
+              f"(median of {rounds} rounds)")  # fmt: skip
+    print(f"time per epoch, batch 32 / batch 128, per round: median {statistics.median(ratios):.2f}x "
+          f"[{min(ratios):.2f}, {max(ratios):.2f}]")  # fmt: skip
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--contenders", default=",".join(CONTENDERS))
     parser.add_argument("--ema-decay", type=float, default=0.999, help="0: no EMA copy")
+    parser.add_argument("--time-rounds", type=int, default=0, help="only time the steps")
     args = parser.parse_args()
+    if args.time_rounds:
+        return time_rounds(args.time_rounds)
     evaluator = Evaluator(METRICS)
     rows = {}
     for seed in range(args.seeds):
