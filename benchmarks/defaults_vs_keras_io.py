@@ -164,10 +164,13 @@ def time_rounds(rounds, images_per_fit=9_600):
                 epoch_s[batch_size].append(clock.seconds / timed_steps * 60_000 / batch_size)
     ratios = [a / b for a, b in zip(epoch_s[32], epoch_s[128], strict=True)]
     for batch_size, seconds in epoch_s.items():
-        print(f"batch {batch_size:3d}: {statistics.median(seconds):5.1f} s per epoch of steps "
-              f"(median of {rounds} rounds)")  # fmt: skip
-    print(f"time per epoch, batch 32 / batch 128, per round: median {statistics.median(ratios):.2f}x "
-          f"[{min(ratios):.2f}, {max(ratios):.2f}]")  # fmt: skip
+        median = statistics.median(seconds)
+        print(f"batch {batch_size:3d}: {median:5.1f} s per epoch of steps (median of {rounds})")
+    median = statistics.median(ratios)
+    print(
+        f"time per epoch, batch 32 / batch 128, per round: median {median:.2f}x "
+        f"[{min(ratios):.2f}, {max(ratios):.2f}]"
+    )
 
 
 def main():
