@@ -358,12 +358,14 @@ def test_train_command_in_a_process(smoke_run):
     assert (smoke_run / "run" / "grids" / "epoch_0001.png").exists()
 
 
+@pytest.mark.slow  # a process each (TF import); in-process in the default suite
 def test_sample_command_in_a_process(smoke_run):
     result = keras_gans("sample", "--model", "run/model.keras", "-n", "4", cwd=smoke_run)
     assert "Wrote 4 images to samples.png" in result.stdout
     assert Image.open(smoke_run / "samples.png").size == grid_size(2, 2, image=28)
 
 
+@pytest.mark.slow  # a process each (TF import); in-process in the default suite
 def test_export_command_in_a_process(smoke_run):
     result = keras_gans("export", "--model", "run/model.keras", "--name", "tiny", cwd=smoke_run)
     assert (smoke_run / "saved_models" / "tiny" / "1" / "saved_model.pb").exists()
@@ -371,6 +373,7 @@ def test_export_command_in_a_process(smoke_run):
     assert "saved_models/tiny/1" in result.stdout
 
 
+@pytest.mark.slow  # a process each (TF import); in-process in the default suite
 def test_evaluate_command_in_a_process(smoke_run):
     metric = "fid_fashion_classifier_32"
     argv = ["--model", "run/model.keras", "--dataset", "tiny28.npz", "--metrics", metric]

@@ -1,5 +1,6 @@
 import keras
 import numpy as np
+import pytest
 from conftest import (
     LATENT_DIM,
     tiny_dataset,
@@ -32,6 +33,7 @@ def test_generate_is_deterministic_for_a_seed_and_differs_across_seeds(gan):
     assert not np.allclose(gan.generate(4, seed=0), gan.generate(4, seed=1))
 
 
+@pytest.mark.slow  # 6-8 s: CI runs it; the default suite keeps 4 minutes
 def test_different_model_seeds_train_differently():
     a, b = tiny_gan(seed=1), tiny_gan(seed=2)
     for gan in (a, b):

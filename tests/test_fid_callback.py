@@ -75,6 +75,7 @@ def test_score_reaches_logs_checkpoint_early_stopping_csv_loggers(tmp_path, extr
     assert fid.score() == pytest.approx(scores[-1], rel=1e-6)
 
 
+@pytest.mark.slow  # 6-8 s: CI runs it; the default suite keeps 4 minutes
 def test_every_n_epochs_and_a_resumed_csv(tmp_path, extractor):
     model = tiny_model(kg.ConditionalGAN)
     kid = KIDCallback(

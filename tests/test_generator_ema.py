@@ -113,7 +113,10 @@ def test_a_decay_outside_0_1_is_refused_at_construction(decay):
         tiny_model(kg.GAN, ema_decay=decay)
 
 
-@pytest.mark.parametrize("model_class", [kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
+@pytest.mark.parametrize(
+    "model_class",
+    [kg.ConditionalGAN, *(pytest.param(c, marks=pytest.mark.slow) for c in (kg.WGAN, kg.WGANGP))],
+)
 def test_every_model_class_takes_an_average_augmentation_and_r1_r2(model_class):
     kwargs = {"critic_steps": 2} if issubclass(model_class, kg.WGAN) else {}
     compile_kwargs = {

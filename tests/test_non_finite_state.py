@@ -150,6 +150,7 @@ def test_the_guard_goes_first_and_checks_every_batch_when_a_callback_saves_per_b
     assert not guard.raise_error and not guard.check_state_every_batch
 
 
+@pytest.mark.slow  # 6-8 s: CI runs it; the default suite keeps 4 minutes
 def test_each_fit_reuses_the_state_check_of_the_model(trained):
     """Every `fit` makes a new guard callback; its check of the state is traced once
     per model (tracing it anew cost ~0.2 s per `fit`), and again for other variables."""

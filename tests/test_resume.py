@@ -248,6 +248,7 @@ def test_train_resumes_its_run_folder_and_logs_every_epoch_once(tmp_path, capsys
     assert not (run / "backup").exists() and not (run / RESUME_FILE).exists()
 
 
+@pytest.mark.slow  # 6-8 s: CI runs it; the default suite keeps 4 minutes
 def test_fresh_discards_an_interrupted_run(tmp_path, capsys):
     run = tmp_path / "run"
     data = save_npz(tmp_path / "tiny.npz", n=32)

@@ -73,7 +73,10 @@ def test_image_grid_writes_its_grid_as_an_image_summary(gan, tmp_path):
     np.testing.assert_array_equal(png, expected)
 
 
-@pytest.mark.parametrize("callback_class", [kg.callbacks.FIDCallback, kg.callbacks.KIDCallback])
+@pytest.mark.parametrize(
+    "callback_class",
+    [kg.callbacks.FIDCallback, pytest.param(kg.callbacks.KIDCallback, marks=pytest.mark.slow)],
+)
 def test_fid_and_kid_callbacks_write_their_scores_as_scalars(callback_class, tmp_path):
     keras.utils.set_random_seed(0)
     classifier = dataset_classifier(IMAGE_SHAPE, NUM_CLASSES, feature_dim=8, name="tiny_classifier")

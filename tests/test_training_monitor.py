@@ -205,6 +205,7 @@ def test_the_reference_is_kept_across_fits_of_one_model_only():
     assert monitor.check({"g_grad_norm": 0.1}, 0) == []
 
 
+@pytest.mark.slow  # 6-8 s: CI runs it; the default suite keeps 4 minutes
 def test_a_wasserstein_critic_is_watched_without_the_winning_rule():
     # WGAN-GP logs `wasserstein`, not probabilities: the other two rules still apply.
     monitor = kg.callbacks.TrainingMonitor(patience=1, min_diversity=10.0)  # flags any run

@@ -8,6 +8,7 @@ import tensorflow as tf
 from conftest import (
     LATENT_DIM,
     assert_keep_training_alike,
+    slow_but_for_gan,
     tiny_data_for,
     tiny_dataset,
     tiny_discriminator,
@@ -110,7 +111,9 @@ def test_instance_noise_reaches_every_discriminator_input_in_both_steps():
     assert seen == [16, 16, 16]  # D step: real and fake; G step: fake
 
 
-@pytest.mark.parametrize("model_class", [kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
+@pytest.mark.parametrize(
+    "model_class", slow_but_for_gan([kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
+)
 def test_every_trick_composes_with_every_model_class(model_class):
     kwargs = {"critic_steps": 2} if issubclass(model_class, kg.WGAN) else {}
     model = tiny_model(model_class, compile_kwargs={**ALL_TRICKS, "run_eagerly": True}, **kwargs)
