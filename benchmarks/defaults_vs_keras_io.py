@@ -180,6 +180,8 @@ def main():
     parser.add_argument("--ema-decay", type=float, default=0.999, help="0: no EMA copy")
     parser.add_argument("--time-rounds", type=int, default=0, help="only time the steps")
     args = parser.parse_args()
+    if args.time_rounds < 0:
+        parser.error(f"--time-rounds must be >= 0 (0: no timing). Received: {args.time_rounds}")
     if args.time_rounds:
         return time_rounds(args.time_rounds)
     evaluator = Evaluator(METRICS)
