@@ -4,7 +4,7 @@ summation order): same global batch, same seed, same weights and logged losses."
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import slow_but_for_gan, tiny_data_for, tiny_images, tiny_model, weights_of
+from conftest import slow_but_the_first, tiny_data_for, tiny_images, tiny_model, weights_of
 
 import keras_gans as kg
 
@@ -31,7 +31,7 @@ def assert_same_training(strategy, model_class, **model_kwargs):
 
 
 @pytest.mark.parametrize(
-    "model_class", slow_but_for_gan([kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
+    "model_class", slow_but_the_first([kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
 )
 def test_mirrored_strategy_matches_one_device(mirrored_strategy, model_class):
     assert_same_training(

@@ -5,7 +5,14 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from conftest import LATENT_DIM, tiny_data_for, tiny_dataset, tiny_model, weights_of
+from conftest import (
+    LATENT_DIM,
+    slow_but_the_first,
+    tiny_data_for,
+    tiny_dataset,
+    tiny_model,
+    weights_of,
+)
 from test_distribution import assert_same_training
 from test_resume import assert_same_state, resumed_and_uninterrupted, training_state
 
@@ -115,7 +122,7 @@ def test_a_decay_outside_0_1_is_refused_at_construction(decay):
 
 @pytest.mark.parametrize(
     "model_class",
-    [kg.ConditionalGAN, *(pytest.param(c, marks=pytest.mark.slow) for c in (kg.WGAN, kg.WGANGP))],
+    slow_but_the_first([kg.ConditionalGAN, kg.WGAN, kg.WGANGP]),
 )
 def test_every_model_class_takes_an_average_augmentation_and_r1_r2(model_class):
     kwargs = {"critic_steps": 2} if issubclass(model_class, kg.WGAN) else {}

@@ -12,7 +12,7 @@ import pytest
 import tensorflow as tf
 from conftest import (
     LATENT_DIM,
-    slow_but_for_gan,
+    slow_but_the_first,
     tiny_data_for,
     tiny_dataset,
     tiny_images,
@@ -99,7 +99,7 @@ def test_user_given_optimizers_are_wrapped_and_loss_scale_optimizers_kept():
         tiny_model(kg.GAN, compile_kwargs={"d_optimizer": LSO(adam), "g_optimizer": LSO(adam)})
 
 
-@pytest.mark.parametrize("model_class", slow_but_for_gan([kg.GAN, kg.WGANGP]))
+@pytest.mark.parametrize("model_class", slow_but_the_first([kg.GAN, kg.WGANGP]))
 def test_an_overflowing_step_is_skipped_and_lowers_the_scale(model_class):
     # A huge initial scale makes the float16 backward passes overflow (WGAN-GP's
     # inner tape included): every update is skipped and every scale halves.

@@ -11,7 +11,7 @@ import time
 import keras
 import numpy as np
 import pytest
-from conftest import slow_but_for_gan, tiny_data_for, tiny_model
+from conftest import slow_but_the_first, tiny_data_for, tiny_model
 from test_cli import KERAS_GANS, TINY, save_npz
 
 import keras_gans as kg
@@ -109,7 +109,7 @@ def resumed_and_uninterrupted(make_model, backup_dir, n=32):
     return resumed, uninterrupted
 
 
-@pytest.mark.parametrize("model_class", slow_but_for_gan(MODEL_KWARGS))
+@pytest.mark.parametrize("model_class", slow_but_the_first(MODEL_KWARGS))
 def test_interrupted_training_resumes_where_the_backup_left_it(model_class, tmp_path):
     kwargs = MODEL_KWARGS[model_class]
     model = tiny_model(model_class, **kwargs)

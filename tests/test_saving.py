@@ -3,7 +3,14 @@ import warnings
 import keras
 import numpy as np
 import pytest
-from conftest import tiny_data_for, tiny_dataset, tiny_gan, tiny_model, weights_of
+from conftest import (
+    slow_but_the_first,
+    tiny_data_for,
+    tiny_dataset,
+    tiny_gan,
+    tiny_model,
+    weights_of,
+)
 
 import keras_gans as kg
 
@@ -63,7 +70,7 @@ def test_compile_options_round_trip(tmp_path):
 
 @pytest.mark.parametrize(
     "model_class",
-    [kg.ConditionalGAN, *(pytest.param(c, marks=pytest.mark.slow) for c in (kg.WGAN, kg.WGANGP))],
+    slow_but_the_first([kg.ConditionalGAN, kg.WGAN, kg.WGANGP]),
 )
 def test_every_model_class_round_trips_with_optimizer_state(model_class, tmp_path):
     model = (

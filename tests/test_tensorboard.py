@@ -16,7 +16,7 @@ import tensorflow as tf
 from conftest import (
     IMAGE_SHAPE,
     NUM_CLASSES,
-    slow_but_for_gan,
+    slow_but_the_first,
     tiny_data_for,
     tiny_images,
     tiny_model,
@@ -43,7 +43,7 @@ def events(log_dir):
 
 
 @pytest.mark.parametrize(
-    "model_class", slow_but_for_gan([kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
+    "model_class", slow_but_the_first([kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
 )
 def test_keras_tensorboard_callback_logs_every_model_class(model_class, tmp_path):
     model = tiny_model(

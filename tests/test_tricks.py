@@ -8,7 +8,7 @@ import tensorflow as tf
 from conftest import (
     LATENT_DIM,
     assert_keep_training_alike,
-    slow_but_for_gan,
+    slow_but_the_first,
     tiny_data_for,
     tiny_dataset,
     tiny_discriminator,
@@ -112,7 +112,7 @@ def test_instance_noise_reaches_every_discriminator_input_in_both_steps():
 
 
 @pytest.mark.parametrize(
-    "model_class", slow_but_for_gan([kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
+    "model_class", slow_but_the_first([kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
 )
 def test_every_trick_composes_with_every_model_class(model_class):
     kwargs = {"critic_steps": 2} if issubclass(model_class, kg.WGAN) else {}
