@@ -67,6 +67,14 @@ CONFIGS = {
         "latent_components": 100,
         "rejection": True,
     },
+    # The same with a minibatch standard deviation feature in D (Karras et al. 2018).
+    "mixture_latent_stddev_rejection": {
+        "compile": {"feature_matching": 1.0},
+        "maxout_pieces": 5,
+        "minibatch": "stddev",
+        "latent_components": 100,
+        "rejection": True,
+    },
 }
 
 
@@ -142,7 +150,7 @@ def main():
             f"G: MLP {'x'.join(map(str, G_UNITS))} ReLU, latent {LATENT_DIM} (+1 choosing the "
             "component in mixture_latent); "
             f"D: MLP {'x'.join(map(str, D_UNITS))} LeakyReLU (maxout units of 5 pieces in the "
-            "configs named maxout), no dropout; "
+            "configs named maxout or mixture_latent), no dropout; "
             f"{args.steps} steps of batch {BATCH_SIZE}; both Adam(beta_1=0.5) with learning rate "
             "1e-3 falling linearly to 1e-5."
         )

@@ -4,9 +4,10 @@ Runs `benchmarks/mode_collapse.py`'s own `run` (same networks, optimizer and
 protocol): on ring8 seeds 0 and 1, the recipe (feature matching, weight 1,
 6,000 steps) and the vanilla GAN (3,000 steps, as in the README's table); on
 grid25 seed 0, feature matching with the maxout discriminator (6,000 steps), and the
-same with a learned mixture latent, scored before and after discriminator rejection
-sampling (section O of the results: 25 modes at 0.946, then 0.966, on seed 0; the
-same under pytest, in 113 s).
+same with a learned mixture latent and a minibatch standard deviation feature in D,
+scored before and after discriminator rejection sampling (section Q of the results:
+24.9 +- 0.3 modes over 10 seeds, never fewer than 24; seed 0 25 modes at 0.930, then
+0.934, on the AVX512 Xeon).
 
 Measured with `benchmarks/mode_collapse.py` (benchmarks/results/mode_collapse.txt,
 section K): the recipe covered 8/8 ring modes on all 10 seeds with 0.965 +- 0.005
@@ -36,7 +37,7 @@ BENCHMARK = pathlib.Path(__file__).parents[1] / "benchmarks" / "mode_collapse.py
 RECIPE_STEPS = 6000  # the README's recipe
 VANILLA_STEPS = 3000  # the README's vanilla row
 GRID_SEED = 0
-GRID_HIGH_QUALITY = 0.90  # measured by the benchmark on seed 0: 0.946 (0.966 after rejection)
+GRID_HIGH_QUALITY = 0.88  # seed 0 in the benchmark: 0.930 (0.934 after rejection)
 
 
 @pytest.fixture(scope="module")
@@ -69,13 +70,13 @@ def test_maxout_discriminator_covers_the_grid(mode_collapse):
     assert result["high_quality"] >= 0.85
 
 
-def test_mixture_latent_covers_the_grid_and_rejection_sampling_keeps_it(mode_collapse):
+def test_mixture_latent_and_stddev_cover_the_grid_and_rejection_sampling_keeps_it(mode_collapse):
     plain, rejection = coverage(
-        mode_collapse, "mixture_latent_rejection", "grid25", GRID_SEED, RECIPE_STEPS
+        mode_collapse, "mixture_latent_stddev_rejection", "grid25", GRID_SEED, RECIPE_STEPS
     )
+    # The 10 benchmark seeds: 24 modes on one, 25 on the others; quality 0.82-0.96.
     assert plain["modes"] >= 24 and plain["high_quality"] >= GRID_HIGH_QUALITY
-    # Rejection sampling keeps the modes and costs no quality: +1.7 points on average over
-    # the 10 benchmark seeds (never lower there), +2.0 on seed 0 there; on the AVX512 Xeon
-    # seed 0 went from 0.913 to 0.906 (25 modes kept).
+    # Rejection sampling keeps the modes and costs no quality: +0.8 points on average over
+    # the 10 benchmark seeds (lower on one, by 1.4), +0.4 on seed 0.
     assert rejection["modes"] >= plain["modes"]
-    assert rejection["high_quality"] >= plain["high_quality"] - 0.01
+    assert rejection["high_quality"] >= plain["high_quality"] - 0.015
