@@ -52,7 +52,7 @@ CONFIGS = {
     "feature_matching_ema": {"compile": {"feature_matching": 1.0}, "ema_decay": 0.999},
     # Feature matching with the maxout discriminator: the sharpest grid found.
     "feature_matching_maxout": {"compile": {"feature_matching": 1.0}, "maxout_pieces": 5},
-    # The recommended anti-collapse recipe.
+    # Feature matching alone (LeakyReLU D): the ring's recipe, short of the grid's modes.
     "recipe": {"compile": {"feature_matching": 1.0}},
     # The grid's candidates: feature matching, maxout D; G's latent a learned mixture of 100
     # Gaussians (DeLiGAN) or not; scored on plain samples and after rejection sampling.
@@ -67,7 +67,8 @@ CONFIGS = {
         "latent_components": 100,
         "rejection": True,
     },
-    # The same with a minibatch standard deviation feature in D (Karras et al. 2018).
+    # The same with a minibatch standard deviation feature in D (Karras et al. 2018):
+    # the recommended anti-collapse recipe, for the ring and the grid alike.
     "mixture_latent_stddev_rejection": {
         "compile": {"feature_matching": 1.0},
         "maxout_pieces": 5,

@@ -1,8 +1,9 @@
-"""The recommended anti-collapse recipe on the mode-collapse benchmark (minutes; marked slow).
+"""The anti-collapse recipes on the mode-collapse benchmark (minutes; marked slow).
 
 Runs `benchmarks/mode_collapse.py`'s own `run` (same networks, optimizer and
-protocol): on ring8 seeds 0 and 1, the recipe (feature matching, weight 1,
-6,000 steps) and the vanilla GAN (3,000 steps, as in the README's table); on
+protocol): on ring8 seeds 0 and 1, feature matching alone (weight 1, 6,000
+steps, the config named `recipe`) and the vanilla GAN (3,000 steps, as in the
+README's table); on ring8 seed 0, the recommended recipe (the last grid config below); on
 grid25 seed 0, feature matching with the maxout discriminator (6,000 steps), and the
 same with a learned mixture latent and a minibatch standard deviation feature in D,
 scored before and after discriminator rejection sampling (section Q of the results:
@@ -62,6 +63,16 @@ def test_recipe_covers_the_ring_where_vanilla_collapses(mode_collapse):
         assert result["modes"] == 8
         assert result["high_quality"] >= 0.93
     assert sum(r["modes"] for r in vanilla) < sum(r["modes"] for r in recipe)
+
+
+def test_the_recommended_recipe_covers_the_ring(mode_collapse):
+    plain, rejection = coverage(
+        mode_collapse, "mixture_latent_stddev_rejection", "ring8", 0, RECIPE_STEPS
+    )
+    # The 10 benchmark seeds: 8 modes on every one at 0.917-0.994 (seed 0: 0.992, 0.989 after
+    # rejection sampling).
+    assert plain["modes"] == 8 and plain["high_quality"] >= 0.95
+    assert rejection["modes"] == 8 and rejection["high_quality"] >= 0.95
 
 
 def test_maxout_discriminator_covers_the_grid(mode_collapse):
