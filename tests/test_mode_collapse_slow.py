@@ -1,9 +1,9 @@
 """The anti-collapse recipes on the mode-collapse benchmark (minutes; marked slow).
 
 Runs `benchmarks/mode_collapse.py`'s own `run` (same networks, optimizer and
-protocol): on ring8 seeds 0 and 1, feature matching alone (weight 1, 6,000
-steps, the config named `recipe`) and the vanilla GAN (3,000 steps, as in the
-README's table); on ring8 seed 0, the recommended recipe (the last grid config below); on
+protocol): on ring8 seed 0, feature matching alone (weight 1, 6,000 steps, the
+config named `recipe`) and the vanilla GAN (3,000 steps, as in the README's
+table), and the recommended recipe (the last grid config below); on
 grid25 seed 0, feature matching with the maxout discriminator (6,000 steps), and the
 same with a learned mixture latent and a minibatch standard deviation feature in D,
 scored before and after discriminator rejection sampling (section Q of the results:
@@ -16,13 +16,14 @@ high-quality samples; the vanilla GAN 0.9/8 modes on average over 10 seeds (0 on
 of them); feature matching with maxout units 23.8 +- 1.8 grid modes at 0.868 +-
 0.101 over 10 seeds (seed 0: 25 modes, 0.924; seeds 8 and 9 lose 4 and 5 modes).
 Asserted with margin: all 8 ring modes at >= 0.93 high quality for the recipe, fewer
-modes in total for vanilla; >= 20 grid modes (the worst of the 10 benchmark seeds) at
+modes for vanilla; >= 20 grid modes (the worst of the 10 benchmark seeds) at
 >= 0.85 for maxout on seed 0. One seed's grid run is not the same on every CPU: seed 0
 gave 25 modes at 0.924 on the machine of the benchmark and 21 at 0.905 on a 2-core Xeon
 with AVX512 (2026-12-02), within the 10-seed spread either way.
-Under pytest (op determinism on) this test measured: recipe 8 modes / 0.968 and
-8 / 0.966, vanilla 1 / 0.001 and 1 / 0.011, maxout on the grid 25 / 0.924; 288 s
-in all, nothing else running.
+Under pytest (op determinism on) seed 0 measured: recipe 8 modes / 0.968, vanilla
+1 / 0.001, maxout on the grid 25 / 0.924. In a clean-clone CI run on the AVX512 Xeon
+(2026-12-02, before the ring test dropped seed 1): the ring test with both seeds 192 s,
+the recommended recipe's ring 144 s and grid 141 s, maxout's grid 134 s.
 
     pytest -m slow tests/test_mode_collapse_slow.py
 """
@@ -57,12 +58,11 @@ def coverage(mode_collapse, name, mixture, seed, steps):
 
 
 def test_recipe_covers_the_ring_where_vanilla_collapses(mode_collapse):
-    recipe = [coverage(mode_collapse, "recipe", "ring8", seed, RECIPE_STEPS) for seed in (0, 1)]
-    vanilla = [coverage(mode_collapse, "vanilla", "ring8", seed, VANILLA_STEPS) for seed in (0, 1)]
-    for result in recipe:
-        assert result["modes"] == 8
-        assert result["high_quality"] >= 0.93
-    assert sum(r["modes"] for r in vanilla) < sum(r["modes"] for r in recipe)
+    recipe = coverage(mode_collapse, "recipe", "ring8", 0, RECIPE_STEPS)
+    vanilla = coverage(mode_collapse, "vanilla", "ring8", 0, VANILLA_STEPS)
+    assert recipe["modes"] == 8
+    assert recipe["high_quality"] >= 0.93
+    assert vanilla["modes"] < recipe["modes"]
 
 
 def test_the_recommended_recipe_covers_the_ring(mode_collapse):
