@@ -64,6 +64,30 @@ def test_hooks_see_the_real_batch_and_new_log_names_need_no_other_change():
     np.testing.assert_array_equal(np.concatenate(gan.seen), tiny_images(32))
 
 
+class CountsTraces(kg.GAN):
+    """Logs a name of its own and counts the Python calls of `train_step` (one per trace)."""
+
+    traces = 0
+
+    def train_step(self, data):
+        self.traces += 1
+        return super().train_step(data)
+
+    def after_generator_step(self):
+        return {"g_steps": global_batch_mean(2.0 * tf.ones(()))}
+
+
+def test_the_step_is_traced_once_though_its_log_names_first_appear_in_the_trace():
+    # Trackers made while tracing must not make `tf.function` trace the step again (as
+    # variables created in a first trace do): that had doubled every first `fit`'s cost.
+    keras.utils.set_random_seed(0)
+    gan = CountsTraces(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM, seed=0)
+    gan.compile()
+    history = gan.fit(tiny_dataset(n=32), epochs=2, verbose=0).history
+    assert gan.traces == 1
+    assert history["g_steps"] == [2.0, 2.0]
+
+
 def test_wgan_clips_in_the_after_discriminator_hook():
     calls = []
 
