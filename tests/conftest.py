@@ -3,6 +3,12 @@
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # One intra-op thread per pytest-xdist worker, and for the TensorFlow processes the
+    # tests start: two workers with pools of two threads, and a CLI process beside them,
+    # oversubscribe two cores (tests ran up to 3x slower than alone); the tiny models'
+    # ops gain nothing from a second thread.
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -147,6 +153,30 @@ def trained():
         return _TRAINED[model_class]
 
     return get
+
+
+def latent_and_labels(conditional):
+    """Seven fixed latent vectors (and labels, for a conditional model) to feed an export."""
+    z = np.random.default_rng(0).standard_normal((7, LATENT_DIM)).astype("float32")
+    inputs = {"z": z}
+    if conditional:
+        inputs["labels"] = np.array([0, 1, 2, 0, 1, 2, 0], "int32")
+    return inputs
+
+
+@pytest.fixture(scope="session")
+def exported(trained, tmp_path_factory):
+    """The trained tiny GAN and ConditionalGAN exported once: `(folder, {name: model})`.
+
+    `folder / name / "1"` holds the SavedModel of `name` ("gan", "cgan") and
+    `folder / f"{name}_inputs.npz"` its `latent_and_labels`. Read it, never change it.
+    """
+    folder = tmp_path_factory.mktemp("served")
+    models = {"gan": trained(kg.GAN), "cgan": trained(kg.ConditionalGAN)}
+    for name, model in models.items():
+        kg.export_generator(model, folder / name / "1")
+        np.savez(folder / f"{name}_inputs.npz", **latent_and_labels(name == "cgan"))
+    return folder, models
 
 
 @pytest.fixture(scope="session")

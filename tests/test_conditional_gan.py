@@ -51,6 +51,8 @@ def test_a_batch_without_labels_raises(cgan):
         cgan.fit(tiny_dataset(), verbose=0)
 
 
+# test_bad_input checks a bad later batch of images in the default run; this one, in CI.
+@pytest.mark.slow
 def test_out_of_range_labels_in_a_later_batch_are_named(cgan):
     labels = tiny_labels()
     labels[40:] = 7  # the first batch is fine; the third is not

@@ -41,6 +41,7 @@ def test_different_model_seeds_train_differently():
     assert not np.allclose(a.generate(4, seed=0), b.generate(4, seed=0))
 
 
+@pytest.mark.slow  # 6-7 s on the 2-core EPYC: CI runs it
 def test_the_documented_recipe_makes_training_reproducible_and_seed_alone_does_not(tmp_path):
     """Issue 13: `GAN(seed=0)` fixes the model's noise only. The docstring and the README
     now say so and give the recipe: `keras.utils.set_random_seed` before building the

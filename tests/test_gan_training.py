@@ -87,7 +87,7 @@ def test_logged_losses_equal_the_loss_on_the_step_inputs(reuse_fakes):
         assert logs[name][0] == pytest.approx(value, rel=1e-5), name
 
 
-@pytest.mark.parametrize("historical_averaging", [0.0, 1.0])
+@pytest.mark.parametrize("historical_averaging", [pytest.param(0.0, marks=pytest.mark.slow), 1.0])
 def test_reused_fakes_give_the_update_of_fresh_fakes_on_the_same_noise(historical_averaging):
     """reuse_fakes backpropagates through the D step's recorded forward pass of G; with
     the same z that is the gradient of a fresh forward pass (keras.io's step), so

@@ -72,6 +72,7 @@ def test_inception_metrics_run_end_to_end(inception):
     assert reference.statistics.count == 8 and reference.features.shape == (6, 2048)
 
 
+@pytest.mark.slow
 def test_a_local_weights_file_is_loaded(inception, tmp_path):
     path = tmp_path / "inception.weights.h5"
     network = keras.Model(inception.model.inputs, inception.model.outputs)

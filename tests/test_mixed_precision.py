@@ -184,6 +184,7 @@ def test_injected_inf_gradients_skip_the_step_and_leave_the_weights():
     assert_injected_overflow_is_skipped(tf.distribute.get_strategy())
 
 
+@pytest.mark.slow  # 9-13 s; the one-device overflow tests stay in the default run
 def test_an_overflow_on_one_replica_is_skipped_on_all(mirrored_strategy):
     # Keras' LossScaleOptimizer decides from the first replica's own gradients;
     # without keras_gans.mixed_precision.skip_together the first replica applies
@@ -222,6 +223,7 @@ def test_logged_gradient_norm_is_unscaled_even_when_the_scale_grows():
         np.testing.assert_allclose(logs[1][name], logs[0][name], rtol=1e-3, err_msg=name)
 
 
+@pytest.mark.slow
 def test_mixed_bfloat16_ends_close_to_float32():
     # Same seed and data, 3 epochs of 2 steps: bfloat16 keeps ~3 significant
     # digits, so the runs drift apart, but stay within the stated tolerance.

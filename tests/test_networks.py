@@ -153,7 +153,8 @@ def test_dcgan_generator_with_virtual_batch_normalization(num_classes):
 
 
 @pytest.mark.parametrize(
-    "model_class, minibatch", [(kg.GAN, "stddev"), (kg.ConditionalGAN, "discrimination")]
+    "model_class, minibatch",
+    [(kg.GAN, "stddev"), pytest.param(kg.ConditionalGAN, "discrimination", marks=pytest.mark.slow)],
 )
 def test_gan_with_virtual_batch_norm_and_minibatch_trains_saves_and_loads(
     tmp_path, model_class, minibatch

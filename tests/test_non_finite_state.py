@@ -77,7 +77,7 @@ def saved_state(path):
 # (step whose update makes the weights NaN, save_freq, step the backup must hold)
 POSITIONS = [
     (8, "epoch", 4),  # last batch of epoch 1: its logged losses are finite
-    (8, 1, 7),
+    pytest.param(8, 1, 7, marks=pytest.mark.slow),  # the same batch, saved every batch
     (6, 1, 5),  # a batch inside the epoch
 ]
 
@@ -111,7 +111,7 @@ def fit_recording_warnings(model, callbacks):
     return history, [str(w.message) for w in caught if w.category is RuntimeWarning]
 
 
-@pytest.mark.parametrize("save_freq", ["epoch", 1])
+@pytest.mark.parametrize("save_freq", ["epoch", pytest.param(1, marks=pytest.mark.slow)])
 def test_a_nan_never_reaches_a_model_checkpoint(save_freq, tmp_path):
     model = poisoned_model(nan_step=8)
     path = tmp_path / "checkpoint.weights.h5"
@@ -123,7 +123,7 @@ def test_a_nan_never_reaches_a_model_checkpoint(save_freq, tmp_path):
     assert len(messages) == 1 and "non-finite model state" in messages[0]
 
 
-@pytest.mark.parametrize("nan_step", [6, 8])
+@pytest.mark.parametrize("nan_step", [pytest.param(6, marks=pytest.mark.slow), 8])
 def test_without_a_backup_fit_ends_with_the_last_finite_state(nan_step):
     """Case 9: fit returned normally with NaN weights in memory."""
     model = poisoned_model(nan_step)
