@@ -54,6 +54,7 @@ def test_the_average_after_k_steps_follows_the_ramped_decay():
     assert not np.allclose(gan.ema.generator.weights[0], gan.generator.weights[0])
 
 
+@pytest.mark.slow  # 8 s on the 2-core EPYC: CI runs it
 def test_the_average_leaves_training_unchanged():
     # So one run scores the trained G and its average at the same checkpoint
     # (benchmarks/defaults_vs_keras_io.py): the copy draws no noise and feeds nothing back.

@@ -16,7 +16,6 @@ import tensorflow as tf
 from conftest import (
     IMAGE_SHAPE,
     NUM_CLASSES,
-    slow_but_the_first,
     tiny_data_for,
     tiny_images,
     tiny_model,
@@ -43,7 +42,12 @@ def events(log_dir):
 
 
 @pytest.mark.parametrize(
-    "model_class", slow_but_the_first([kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
+    # test_cli_tensorboard_logs_losses_and_grids keeps Keras' callback in the default run.
+    "model_class",
+    [
+        pytest.param(c, marks=pytest.mark.slow)
+        for c in (kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP)
+    ],
 )
 def test_keras_tensorboard_callback_logs_every_model_class(model_class, tmp_path):
     model = tiny_model(

@@ -656,11 +656,11 @@ class GAN(keras.Model):
             fakes = self.generate_fakes(ops.shape(parts[0][0])[0], parts[0][1])
         for i, (real_images, real_labels) in enumerate(parts):
             shared = fakes[0] if fakes is not None and i == 0 else None
-            self.update_trackers(self.train_discriminator(real_images, real_labels, shared))
-            self.update_trackers(self.after_discriminator_step())
-            self.update_trackers(self.run_trick_hooks("after_discriminator_step"))
-        self.update_trackers(self.train_generator(*parts[0], fakes=fakes))
-        self.update_trackers(self.after_generator_step())
+            self._update_tracker_states(self.train_discriminator(real_images, real_labels, shared))
+            self._update_tracker_states(self.after_discriminator_step())
+            self._update_tracker_states(self.run_trick_hooks("after_discriminator_step"))
+        self._update_tracker_states(self.train_generator(*parts[0], fakes=fakes))
+        self._update_tracker_states(self.after_generator_step())
         return self.update_trackers(self.run_trick_hooks("after_generator_step"))
 
     def test_step(self, data):
@@ -689,10 +689,14 @@ class GAN(keras.Model):
         change. Values are global-batch means (see `losses.global_batch_mean`),
         scaled back here from the per-replica share.
         """
-        for name, value in results.items():
-            self._trackers.get(name).update_state(losses_module.unscale_for_logging(value))
+        self._update_tracker_states(results)
         logs = {name: tracker.result() for name, tracker in self._trackers.items()}
         return distribute.worker_logs(logs)  # shaped for Keras' multi-worker reduction
+
+    def _update_tracker_states(self, results):
+        """`update_trackers` without the logs: the step reads them once, at its end."""
+        for name, value in results.items():
+            self._trackers.get(name).update_state(losses_module.unscale_for_logging(value))
 
     @property
     def metrics(self):
