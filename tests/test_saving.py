@@ -67,11 +67,8 @@ def test_compile_options_round_trip(tmp_path):
     assert (config["jit_compile"], config["steps_per_execution"]) == (True, 2)
 
 
-@pytest.mark.parametrize(
-    "model_class",
-    # test_save_and_load_round_trip covers GAN's optimizer state in the default run.
-    [pytest.param(c, marks=pytest.mark.slow) for c in (kg.ConditionalGAN, kg.WGAN, kg.WGANGP)],
-)
+@pytest.mark.slow  # test_save_and_load_round_trip covers GAN's optimizer state by default
+@pytest.mark.parametrize("model_class", [kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
 def test_every_model_class_round_trips_with_optimizer_state(model_class, tmp_path):
     model = (
         tiny_model(model_class, critic_steps=2)

@@ -41,14 +41,8 @@ def events(log_dir):
     return found
 
 
-@pytest.mark.parametrize(
-    # test_cli_tensorboard_logs_losses_and_grids keeps Keras' callback in the default run.
-    "model_class",
-    [
-        pytest.param(c, marks=pytest.mark.slow)
-        for c in (kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP)
-    ],
-)
+@pytest.mark.slow  # test_cli_tensorboard_logs_losses_and_grids keeps Keras' callback by default
+@pytest.mark.parametrize("model_class", [kg.GAN, kg.ConditionalGAN, kg.WGAN, kg.WGANGP])
 def test_keras_tensorboard_callback_logs_every_model_class(model_class, tmp_path):
     model = tiny_model(
         model_class, **({"critic_steps": 2} if issubclass(model_class, kg.WGAN) else {})
