@@ -27,7 +27,8 @@ Submodules:
         `mode_coverage` for the toy mixtures.
     `images`: `to_uint8`, `make_grid`, `save_grid`, `save_gif`.
     `layers`: `MinibatchDiscrimination`, `MinibatchStdDev`,
-        `VirtualBatchNormalization`, `Maxout`, `GaussianMixtureLatent`.
+        `VirtualBatchNormalization`, `Maxout`, `GaussianMixtureLatent`,
+        `FourierFeatures`.
     `tricks`: the training tricks behind `GAN.compile`'s arguments
         (`FeatureMatching`, `HistoricalAveraging`, `InstanceNoise`,
         `R1Penalty`, `R2Penalty`) and their base class `Trick`.

@@ -6,6 +6,7 @@ import pytest
 import tensorflow as tf
 
 from keras_gans.layers import (
+    FourierFeatures,
     GaussianMixtureLatent,
     Maxout,
     MinibatchDiscrimination,
@@ -299,6 +300,69 @@ def test_gaussian_mixture_latent_bad_arguments():
         GaussianMixtureLatent(3).build((None, 1))
 
 
+# === Fourier features (Tancik et al. 2020, sec. 5) ===
+
+
+def test_fourier_features_are_the_inputs_then_cosines_then_sines_of_2_pi_x_b():
+    x = np.array([[0.25, -0.5], [0.1, 0.3], [0.0, 0.0]], "float32")
+    b = np.array([[1.0, 0.0, 2.0], [0.5, -1.0, 0.25]], "float32")
+    layer = FourierFeatures(3)
+    layer.build(x.shape)
+    layer.frequencies.assign(b)
+    angles = 2 * np.pi * x @ b  # row 0: 2 pi (0, 0.5, 0.375)
+    np.testing.assert_allclose(angles[0], [0.0, np.pi, 0.75 * np.pi], rtol=1e-6)
+    expected = np.concatenate([x, np.cos(angles), np.sin(angles)], axis=1)
+    np.testing.assert_allclose(layer(x), expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(layer(x)[0, 2:5], [1.0, -1.0, -np.sqrt(0.5)], atol=1e-6)
+    without = FourierFeatures(3, include_inputs=False)
+    without.build(x.shape)
+    without.frequencies.assign(b)
+    np.testing.assert_allclose(without(x), expected[:, 2:], rtol=1e-5, atol=1e-6)
+    assert layer.compute_output_shape((None, 2)) == (None, 8)
+    assert without.compute_output_shape((None, 2)) == (None, 6)
+
+
+def test_fourier_frequencies_are_fixed_draws_of_n_0_scale_squared():
+    layer = FourierFeatures(4000, scale=0.25, seed=3)
+    x = tf.constant(normal(5, 2))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        sine = layer(x)[:, 2 + 4000 + 7]  # the sine of frequency 7
+    b = np.asarray(layer.frequencies)
+    assert b.shape == (2, 4000) and not layer.trainable_weights  # never trained
+    assert abs(b.mean()) < 0.01 and abs(b.std() - 0.25) < 0.01  # 8,000 draws: std error 0.002
+    again = FourierFeatures(4000, scale=0.25, seed=3)
+    again.build((None, 2))
+    np.testing.assert_array_equal(again.frequencies, b)  # the seed repeats the draw
+    # The input gradient, which the generator learns from: d sin(2 pi x b) / dx = 2 pi b cos(.)
+    grad = tape.gradient(sine, x)
+    angles = 2 * np.pi * np.asarray(x) @ b[:, 7]
+    expected = 2 * np.pi * np.cos(angles)[:, None] * b[:, 7]
+    np.testing.assert_allclose(grad, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_fourier_features_in_float32_under_mixed_precision():
+    layer = FourierFeatures(8, scale=4.0, seed=0, dtype="mixed_float16")
+    x = normal(4, 2)
+    out = layer(x)
+    assert out.dtype == "float16"
+    reference = FourierFeatures(8, scale=4.0, seed=0)
+    reference.build(x.shape)
+    reference.frequencies.assign(layer.frequencies)
+    np.testing.assert_allclose(np.asarray(out, "float32"), reference(x), atol=2e-3)
+
+
+def test_fourier_features_bad_arguments():
+    with pytest.raises(ValueError, match="positive integer. Received: num_frequencies=0"):
+        FourierFeatures(0)
+    with pytest.raises(ValueError, match="positive number. Received: scale=-1"):
+        FourierFeatures(4, scale=-1)
+    with pytest.raises(ValueError, match="True or False. Received: include_inputs='yes'"):
+        FourierFeatures(4, include_inputs="yes")
+    with pytest.raises(ValueError, match=r"\(batch, features\).*input_shape=\(None, 2, 2\)"):
+        FourierFeatures(4).build((None, 2, 2))
+
+
 # === Saving ===
 
 
@@ -310,6 +374,7 @@ def test_gaussian_mixture_latent_bad_arguments():
         VirtualBatchNormalization(epsilon=1e-4),
         Maxout(num_units=3),
         GaussianMixtureLatent(num_components=7, stddev=0.3),
+        FourierFeatures(num_frequencies=5, scale=2.0, include_inputs=False, seed=4),
     ],
     ids=lambda layer: type(layer).__name__,
 )
@@ -322,7 +387,8 @@ def test_serialization_round_trip(layer):
 
 def test_save_and_load_keep_outputs_and_reference_statistics(tmp_path):
     inputs = keras.Input((4,))
-    x = keras.layers.Dense(6)(inputs)
+    x = FourierFeatures(3, scale=1.0, name="fourier")(inputs)  # its frequencies are weights
+    x = keras.layers.Dense(6)(x)
     x = VirtualBatchNormalization(name="vbn")(x)
     x = MinibatchStdDev(name="stddev")(x)
     x = MinibatchDiscrimination(num_kernels=3, kernel_dim=2, name="minibatch")(x)

@@ -228,6 +228,22 @@ def test_mlp_discriminator_with_maxout_units():
     np.testing.assert_allclose(d(x), h @ kernel + bias, rtol=1e-5, atol=1e-6)
 
 
+def test_mlp_discriminator_with_fourier_features():
+    d = kg.networks.mlp_discriminator(
+        (2,), units=(6, 4), dropout=0.0, minibatch="stddev", fourier_features=5, fourier_scale=0.5
+    )
+    fourier = d.get_layer("fourier_features")
+    assert _input_layer(d, "fourier_features").name == "flatten"
+    assert _input_layer(d, "hidden1").name == "fourier_features"
+    assert fourier.output.shape == (None, 12) and fourier.scale == 0.5  # 2 + 2 * 5
+    x = np.random.default_rng(0).standard_normal((3, 2)).astype("float32")
+    angles = 2 * np.pi * x @ np.asarray(fourier.frequencies)
+    np.testing.assert_allclose(
+        fourier(x), np.concatenate([x, np.cos(angles), np.sin(angles)], 1), rtol=1e-5, atol=1e-6
+    )
+    assert d.get_layer("features").output.shape == (None, 4) and d(x).shape == (3, 1)
+
+
 def test_mlp_generator_with_a_mixture_latent():
     g = kg.networks.mlp_generator(3, (2,), units=(8,), latent_components=5)
     assert _input_layer(g, "hidden1").name == "mixture_latent"
@@ -285,6 +301,14 @@ def test_mlp_gan_trains_on_the_ring_of_gaussians():
             "None \\(LeakyReLU units\\) or an integer >= 2. Received: maxout_pieces=1",
         ),
         (lambda: kg.networks.mlp_discriminator((2,), maxout_pieces=2.5), "maxout_pieces=2.5"),
+        (
+            lambda: kg.networks.mlp_discriminator((2,), fourier_features=0),
+            r"positive integer \(the number of frequencies\). Received: fourier_features=0",
+        ),
+        (
+            lambda: kg.networks.mlp_discriminator((2,), fourier_features=8, fourier_scale=0),
+            "positive number. Received: fourier_scale=0",
+        ),
         (
             lambda: kg.networks.dcgan_generator(LATENT_DIM, (16, 16)),
             r"\(height, width, channels\) of positive ints. Received: image_shape=\(16, 16\)",

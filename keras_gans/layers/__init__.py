@@ -1,5 +1,6 @@
-"""GAN-specific layers: mixture latent, maxout, minibatch discrimination and std-dev, VBN."""
+"""GAN layers: mixture latent, maxout, minibatch discrimination and std-dev, VBN, Fourier."""
 
+from keras_gans.layers.fourier_features import FourierFeatures
 from keras_gans.layers.gaussian_mixture_latent import GaussianMixtureLatent
 from keras_gans.layers.maxout import Maxout
 from keras_gans.layers.minibatch_discrimination import MinibatchDiscrimination
@@ -7,6 +8,7 @@ from keras_gans.layers.minibatch_std_dev import MinibatchStdDev
 from keras_gans.layers.virtual_batch_normalization import VirtualBatchNormalization
 
 __all__ = [
+    "FourierFeatures",
     "GaussianMixtureLatent",
     "Maxout",
     "MinibatchDiscrimination",

@@ -5,7 +5,8 @@ import math
 import keras
 from keras import layers
 
-from keras_gans.layers.arguments import is_integer_at_least
+from keras_gans.layers.arguments import check_positive_float, is_integer_at_least
+from keras_gans.layers.fourier_features import FourierFeatures
 from keras_gans.layers.gaussian_mixture_latent import GaussianMixtureLatent
 from keras_gans.layers.maxout import Maxout
 from keras_gans.networks.minibatch import (
@@ -78,6 +79,8 @@ def mlp_discriminator(
     dropout=0.3,
     minibatch=None,
     maxout_pieces=None,
+    fourier_features=None,
+    fourier_scale=0.25,
     name="discriminator",
 ):
     """Builds a fully connected discriminator: [Dense, LeakyReLU, Dropout]* -> logit.
@@ -109,6 +112,16 @@ def mlp_discriminator(
             on the 25-Gaussian grid such a D sharpens the modes far sooner
             (see the README's mode-collapse table). Costs about `k` times
             the hidden layers' compute. Defaults to `None`.
+        fourier_features: `None`, or an integer `m >= 1`: feed the first
+            hidden layer the flattened input followed by `m` random Fourier
+            features' cosines and sines (`kg.layers.FourierFeatures`, Tancik
+            et al. 2020), the layer named `"fourier_features"`. Meant for
+            low-dimensional data such as 2-D points, where it lets D resolve
+            details far smaller than its input's range. Defaults to `None`.
+        fourier_scale: the standard deviation of the Fourier frequencies, in
+            cycles per unit of the input, when `fourier_features` is set.
+            Defaults to `0.25` (measured on the grid of Gaussians scaled into
+            [-1, 1]; 0.5 and 1 made the generator drop modes there).
         name: model name. Defaults to `"discriminator"`.
 
     Returns:
@@ -125,10 +138,18 @@ def mlp_discriminator(
         Goodfellow et al., "Maxout Networks", ICML 2013;
         Salimans et al., "Improved Techniques for Training GANs", NeurIPS
         2016; Karras et al., "Progressive Growing of GANs for Improved
-        Quality, Stability, and Variation", ICLR 2018.
+        Quality, Stability, and Variation", ICLR 2018; Tancik et al.,
+        "Fourier Features Let Networks Learn High Frequency Functions in Low
+        Dimensional Domains", NeurIPS 2020.
     """
     shape = check_data_shape(data_shape)
     check_minibatch(minibatch)
+    if fourier_features is not None and not is_integer_at_least(fourier_features, 1):
+        raise ValueError(
+            "`fourier_features` must be None or a positive integer (the number of "
+            f"frequencies). Received: fourier_features={fourier_features!r}"
+        )
+    check_positive_float("fourier_scale", fourier_scale)
     if maxout_pieces is not None and not is_integer_at_least(maxout_pieces, 2):
         raise ValueError(
             "`maxout_pieces` must be None (LeakyReLU units) or an integer >= 2. "
@@ -138,6 +159,8 @@ def mlp_discriminator(
         raise ValueError(f"`units` must hold at least one width. Received: units={units!r}")
     inputs = keras.Input(shape, name="images")
     x = layers.Flatten(name="flatten")(inputs)
+    if fourier_features is not None:
+        x = FourierFeatures(fourier_features, fourier_scale, name="fourier_features")(x)
     for i, width in enumerate(units):
         last = i == len(units) - 1
         if last:
