@@ -352,6 +352,21 @@ def test_fourier_features_in_float32_under_mixed_precision():
     np.testing.assert_allclose(np.asarray(out, "float32"), reference(x), atol=2e-3)
 
 
+def test_fourier_features_are_the_same_on_each_replica(mirrored_strategy):
+    with mirrored_strategy.scope():
+        layer = FourierFeatures(3, seed=0)
+        layer.build((None, 2))
+    batch = normal(8, 2)
+    shards = [batch[:4], batch[4:]]
+
+    def replica_step():
+        return layer(shards[tf.distribute.get_replica_context().replica_id_in_sync_group])
+
+    outputs = mirrored_strategy.experimental_local_results(mirrored_strategy.run(replica_step))
+    # One frequency matrix for both replicas, and per-sample features: the one-device output.
+    np.testing.assert_allclose(np.concatenate(outputs), layer(batch), rtol=1e-6, atol=1e-6)
+
+
 def test_fourier_features_bad_arguments():
     with pytest.raises(ValueError, match="positive integer. Received: num_frequencies=0"):
         FourierFeatures(0)
