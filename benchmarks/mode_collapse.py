@@ -180,7 +180,8 @@ def main():
             runs = []
             for seed in range(args.seeds):  # each seed printed as it ends
                 runs.append(run(CONFIGS[name], mixture, seed, args.steps))
-                print(f"  {name} seed {seed}: {[r for r, _ in runs[-1]]}", flush=True)
+                seconds = ", ".join(f"{s:.1f}" for _, s in runs[-1])
+                print(f"  {name} seed {seed}: {[r for r, _ in runs[-1]]} ({seconds} s)", flush=True)
             rows = row_names(name, CONFIGS[name])[: len(runs[0])]
             for row, results in zip(rows, zip(*runs, strict=True), strict=True):
                 print_row(row, results, num_modes, args.seeds)
