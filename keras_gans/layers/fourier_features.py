@@ -18,11 +18,12 @@ class FourierFeatures(keras.layers.Layer):
     and restored with the model). A network fed such features can fit far
     finer detail of a low-dimensional input than one fed `x` alone. In the
     mode-collapse benchmark, a discriminator fed the 2-D points this way
-    tells a sample 3 standard deviations off a grid mode from one on it,
-    which one fed the raw points does not (see the README's mode-collapse
-    section). `scale` sets the finest detail: too large and the function D
-    learns is rough enough to trap the generator's samples (on the grid in
-    [-1, 1]: 0.25 helped, 0.5 and 1 collapsed modes).
+    rates the generator's near misses of the grid's modes (3-8 standard
+    deviations off) low enough for rejection sampling to drop them: 98.6%
+    high-quality samples against 93.1% with the raw points (see the
+    README's mode-collapse section). `scale` sets the finest detail: too
+    large and the function D learns is rough enough to trap the generator's
+    samples (on the grid in [-1, 1]: 0.25 helped, 0.5 and 1 lost modes).
 
     The mapping is per sample, so it is the same on one device and under a
     `tf.distribute` strategy. Under mixed precision it takes its inputs and
