@@ -79,7 +79,7 @@ def _check_size(height, width):
     if height != width or size < 8 or size & (size - 1):
         raise ValueError(
             "style_generator needs square images whose side is a power of two of at least 8 "
-            "(32 to 256 are the tested sizes; 8 and 16 for tiny tests). "
+            "(32 to 256 are the intended sizes, as in StyleGAN2's CIFAR-10 to LSUN configs). "
             f"Received: image_shape with height={height}, width={width}"
         )
     return size
