@@ -7,10 +7,10 @@ import os
 import sys
 import textwrap
 
-import keras
 import numpy as np
 import pytest
 from conftest import IMAGE_SHAPE, NUM_CLASSES, tiny_images, tiny_model
+from helpers import tiny_extractor
 
 import keras_gans as kg
 from keras_gans.callbacks.fid import GenerativeMetricCallback
@@ -50,16 +50,10 @@ def clusters(n, classes, seed, d=16, spread=0.3):
     return centres[ids] + spread * rng.standard_normal((n, d)), ids
 
 
-def tiny_extractor(num_classes=NUM_CLASSES, seed=0):
-    keras.utils.set_random_seed(seed)
-    classifier = dataset_classifier(IMAGE_SHAPE, num_classes, feature_dim=8, name="tiny_classifier")
-    return ClassifierFeatures(classifier, batch_size=16)
-
-
 @pytest.fixture(scope="module")
 def extractor():
     """One untrained tiny classifier for the module: its traced forward pass is shared."""
-    return tiny_extractor()
+    return tiny_extractor(IMAGE_SHAPE, NUM_CLASSES)
 
 
 @pytest.fixture(scope="module")
@@ -366,7 +360,10 @@ def test_reference_is_cached_on_disk_and_reused(tmp_path, extractor):
     # Another subset size, or other extractor weights, get their own file.
     other_size = reference_features(extractor, path, num_features=20, cache_dir=tmp_path / "cache")
     other_weights = reference_features(
-        tiny_extractor(seed=1), path, num_features=30, cache_dir=tmp_path / "cache"
+        tiny_extractor(IMAGE_SHAPE, NUM_CLASSES, seed=1),
+        path,
+        num_features=30,
+        cache_dir=tmp_path / "cache",
     )
     assert not other_size.from_cache and not other_weights.from_cache
     assert len({first.path, other_size.path, other_weights.path}) == 3
@@ -452,7 +449,7 @@ def test_evaluator_rejects_what_cannot_be_computed(extractor, conditional_model)
         Evaluator(
             ["accuracy_tiny_classifier_60"], extractors={"tiny_classifier": extractor}
         ).check_model(gan)
-    four_classes = tiny_extractor(num_classes=4)
+    four_classes = tiny_extractor(IMAGE_SHAPE, 4)
     with pytest.raises(
         ValueError, match="model's 3 classes. Received: extractor tiny_classifier with 4 classes"
     ):

@@ -3,17 +3,15 @@ splits, FID below the feature dimension, KID's arguments)."""
 
 import warnings
 
-import keras
 import numpy as np
 import pytest
 from conftest import IMAGE_SHAPE, NUM_CLASSES, tiny_images
+from helpers import tiny_extractor
 
 from keras_gans.metrics import (
-    ClassifierFeatures,
     Evaluator,
     FeatureStatistics,
     conditional_accuracy,
-    dataset_classifier,
     extract_features,
     fid,
     inception_score,
@@ -24,15 +22,9 @@ from keras_gans.metrics import (
 )
 
 
-def tiny_extractor(seed=0):
-    keras.utils.set_random_seed(seed)
-    classifier = dataset_classifier(IMAGE_SHAPE, NUM_CLASSES, feature_dim=8, name="tiny_classifier")
-    return ClassifierFeatures(classifier, batch_size=16)
-
-
 @pytest.fixture(scope="module")
 def extractor():
-    return tiny_extractor()
+    return tiny_extractor(IMAGE_SHAPE, NUM_CLASSES)
 
 
 class ConstantGenerator:
@@ -93,7 +85,7 @@ def test_the_extractor_refuses_non_finite_images(extractor):
 
 
 def test_non_finite_features_from_the_extractor_are_refused(extractor):
-    broken = tiny_extractor(seed=1)
+    broken = tiny_extractor(IMAGE_SHAPE, NUM_CLASSES, seed=1)
     kernel, bias = broken.classifier.get_layer("features").get_weights()
     broken.classifier.get_layer("features").set_weights([kernel, np.full_like(bias, np.nan)])
     with pytest.raises(
