@@ -172,6 +172,25 @@ def test_inception_score_needs_two_images_per_split():
     assert inception_score(class_sorted_logits(20), num_splits=10) > 1.0  # 2 per split is enough
 
 
+def test_the_evaluator_gives_each_split_at_least_two_images(extractor):
+    """Measured before the fix: `is_tiny_classifier_3` made 3 splits of 1 image: 1.0."""
+    model = ConstantGenerator(0.0)
+    model.generate_from_latent = lambda z, labels=None, batch_size=256: tiny_images(len(z))
+    evaluator = Evaluator(
+        ["is_tiny_classifier_3", "is_tiny_classifier_25"],
+        dataset=tiny_images(40),
+        extractors={"tiny_classifier": extractor},
+        cache_dir=None,
+    )
+    scores = evaluator.evaluate(model)
+    _, logits = extractor(tiny_images(25))
+    assert scores == {
+        "is_tiny_classifier_3": pytest.approx(inception_score(logits[:3], num_splits=1)),
+        "is_tiny_classifier_25": pytest.approx(inception_score(logits, num_splits=10)),
+    }
+    assert scores["is_tiny_classifier_3"] > 1.0
+
+
 # === FID below the feature dimension ===
 
 

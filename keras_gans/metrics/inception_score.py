@@ -68,5 +68,5 @@ def inception_score(logits, num_splits=10, seed=0):
     order=30,
 )
 def _inception_score_of_pass(inputs):
-    splits = min(10, inputs.num_images // 2)
+    splits = max(1, min(10, inputs.num_images // 2))  # at least 2 images per split
     return inception_score(inputs.generated.logits, num_splits=splits, seed=inputs.seed)
