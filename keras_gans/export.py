@@ -5,15 +5,19 @@ import shutil
 import tempfile
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from keras_gans.latent import latent_normal
 
 SERVING_SIGNATURE = "serving_default"
 UINT8_SIGNATURE = "generate_uint8"
+# Images per request a SavedModel serves unless `max_batch_size` says otherwise: a
+# 1024-image batch of 64x64x3 float32 images is 50 MB.
+DEFAULT_MAX_BATCH_SIZE = 1024
 
 
-def export_generator(model, path, overwrite=False):
+def export_generator(model, path, overwrite=False, max_batch_size=DEFAULT_MAX_BATCH_SIZE):
     """Writes the generator of `model` as a SavedModel servable without Python.
 
     The SavedModel needs neither Keras nor keras_gans to run: TensorFlow
@@ -32,6 +36,15 @@ def export_generator(model, path, overwrite=False):
       same images as `model.generate(..., seed=seed)` (one noise path,
       `keras_gans.latent`).
 
+    Requests are checked in the graph, before any image is generated: more
+    than `max_batch_size` images (latent vectors, labels or `batch_size`), a
+    negative `batch_size`, or a label outside `[0, num_classes)` (Keras'
+    `Embedding` would wrap -1 to the last class) fail with
+    `tf.errors.InvalidArgumentError` ("assertion failed: [...]", HTTP 400 in
+    TensorFlow Serving) naming the signature, the limit and what was
+    received. The limit is stored in the SavedModel:
+    `tf.saved_model.load(path).max_batch_size[0]`.
+
     The SavedModel is written beside `path` and moved into place when it is
     complete, so a reader (TensorFlow Serving watching `BASE/NAME/`) never
     sees half a version. An existing `path` is refused unless
@@ -46,9 +59,15 @@ def export_generator(model, path, overwrite=False):
             e.g. `saved_models/fashion_dcgan/1`.
         overwrite: replace an existing `path`. Defaults to `False`: a
             `FileExistsError` naming `path`.
+        max_batch_size: int >= 1, the most images one request may ask for.
+            Defaults to `1024`.
 
     Returns:
         `path`.
+
+    Raises:
+        OSError: the SavedModel could not be written (e.g. a full disk);
+            nothing was written to `path`.
 
     Example:
 
@@ -66,9 +85,19 @@ def export_generator(model, path, overwrite=False):
             "overwrite=False. Pass overwrite=True (--overwrite) to replace it, or choose "
             "another version."
         )
+    if (
+        isinstance(max_batch_size, bool)
+        or not isinstance(max_batch_size, (int, np.integer))
+        or max_batch_size < 1
+    ):
+        raise ValueError(
+            f"`max_batch_size` must be an int >= 1. Received: max_batch_size={max_batch_size!r}"
+        )
+    max_batch_size = int(max_batch_size)
     generator = model.sampling_generator
     latent_dim = model.latent_dim
-    conditional = getattr(model, "num_classes", None) is not None
+    num_classes = getattr(model, "num_classes", None)
+    conditional = num_classes is not None
 
     def to_uint8(images):
         pixels = tf.round((tf.clip_by_value(images, -1.0, 1.0) + 1.0) * 127.5)
@@ -81,39 +110,78 @@ def export_generator(model, path, overwrite=False):
     def latent(batch_size, seed):
         return latent_normal(batch_size, latent_dim, seed)  # as `model.generate(seed=...)`
 
+    def at_most_max(tensor, count, signature, what):
+        return _checked(
+            tensor,
+            count <= max_batch_size,
+            f"{signature}: at most {max_batch_size} images per request (max_batch_size, set "
+            f"at export). Received: {what}",
+            count,
+        )
+
+    def valid_labels(labels, signature):
+        return _checked(
+            labels,
+            tf.reduce_all((labels >= 0) & (labels < num_classes)),
+            f"{signature}: labels must be in [0, {num_classes}) for a model of {num_classes} "
+            "classes. Received: labels in [{}, {}]",
+            tf.reduce_min(labels),
+            tf.reduce_max(labels),
+        )
+
+    def serve(z, labels=None):
+        z = at_most_max(z, tf.shape(z)[0], SERVING_SIGNATURE, "{} latent vectors")
+        if labels is None:
+            return {"images": generator(z, training=False)}
+        labels = valid_labels(labels, SERVING_SIGNATURE)
+        return {"images": generator([z, labels], training=False)}
+
+    def serve_uint8_of_labels(labels, seed):
+        labels = at_most_max(labels, tf.shape(labels)[0], UINT8_SIGNATURE, "{} labels")
+        labels = valid_labels(labels, UINT8_SIGNATURE)
+        z = latent(tf.shape(labels)[0], seed)
+        return {"images": to_uint8(generator([z, labels], training=False))}
+
+    def serve_uint8(batch_size, seed):
+        batch_size = _checked(
+            batch_size,
+            batch_size >= 0,
+            f"{UINT8_SIGNATURE}: batch_size must be >= 0. Received: {{}}",
+            batch_size,
+        )
+        batch_size = at_most_max(batch_size, batch_size, UINT8_SIGNATURE, "batch_size={}")
+        return {"images": to_uint8(generator(latent(batch_size, seed), training=False))}
+
     archive = keras.export.ExportArchive()
     # No archive.track(generator): the endpoints track the variables they use, and
     # tracking the Keras model as well would store every variable twice.
     if conditional:
+        archive.add_endpoint(SERVING_SIGNATURE, serve, input_signature=[z_spec, labels_spec])
         archive.add_endpoint(
-            SERVING_SIGNATURE,
-            lambda z, labels: {"images": generator([z, labels], training=False)},
-            input_signature=[z_spec, labels_spec],
-        )
-        archive.add_endpoint(
-            UINT8_SIGNATURE,
-            lambda labels, seed: {
-                "images": to_uint8(
-                    generator([latent(tf.shape(labels)[0], seed), labels], training=False)
-                )
-            },
-            input_signature=[labels_spec, seed_spec],
+            UINT8_SIGNATURE, serve_uint8_of_labels, input_signature=[labels_spec, seed_spec]
         )
     else:
-        archive.add_endpoint(
-            SERVING_SIGNATURE,
-            lambda z: {"images": generator(z, training=False)},
-            input_signature=[z_spec],
-        )
+        archive.add_endpoint(SERVING_SIGNATURE, serve, input_signature=[z_spec])
         archive.add_endpoint(
             UINT8_SIGNATURE,
-            lambda batch_size, seed: {
-                "images": to_uint8(generator(latent(batch_size, seed), training=False))
-            },
+            serve_uint8,
             input_signature=[tf.TensorSpec([], tf.int32, name="batch_size"), seed_spec],
         )
+    limit = tf.Variable(max_batch_size, dtype=tf.int32, trainable=False, name="max_batch_size")
+    archive.add_variable_collection("max_batch_size", [limit])
     _write_into_place(archive, path)
     return path
+
+
+def _checked(tensor, condition, message, *values):
+    """`tensor`, used only once `condition` holds; else an `InvalidArgumentError`.
+
+    The error's message is `message` with each `{}` replaced by one of `values`
+    (scalar tensors, formatted in the graph: the SavedModel needs no Python).
+    """
+    check = tf.debugging.Assert(condition, [tf.strings.format(message, values)])
+    with tf.control_dependencies([check]):
+        return tf.identity(tensor)
 
 
 def _write_into_place(archive, path):
@@ -123,7 +191,13 @@ def _write_into_place(archive, path):
     # Not a number: TensorFlow Serving never takes the folder for a version.
     partial = tempfile.mkdtemp(prefix=f".{os.path.basename(path)}.partial-", dir=parent)
     try:
-        archive.write_out(partial, verbose=False)
+        try:
+            archive.write_out(partial, verbose=False)
+        except tf.errors.OpError as error:  # e.g. a full disk: ResourceExhaustedError
+            raise OSError(
+                f"Could not write the SavedModel to {path}: {error.message} "
+                f"({type(error).__name__}). Nothing was written to {path}."
+            ) from error
         if os.path.lexists(path):  # overwrite=True
             if os.path.isdir(path) and not os.path.islink(path):
                 shutil.rmtree(path)

@@ -285,6 +285,7 @@ HELP = {
         "--version": "(default: one more than the highest present); an existing version "
         "is refused unless --overwrite is given",
         "--overwrite": "replace the version given by --version if it exists (default: refuse)",
+        "--max-batch-size": "larger requests are refused (default: 1024)",
     },
     "evaluate": {
         "--model": "path to a saved .keras model",

@@ -2,6 +2,7 @@
 (test_cli.py runs it once in a process of its own and checks its help)."""
 
 import json
+import re
 
 import keras
 import pytest
@@ -9,7 +10,7 @@ import pytest
 import keras_gans as kg
 from keras_gans import cli
 from keras_gans.cli.evaluate import _build_evaluator
-from keras_gans.metrics import fashion_classifier
+from keras_gans.metrics import Evaluator, fashion_classifier
 
 
 def evaluate(*args):
@@ -101,3 +102,19 @@ def test_default_metrics_follow_the_model(tmp_path):
         evaluator = _build_evaluator(args, keras.models.load_model(path))
         expected = ["fid", "kid", "is", "precision", "recall", *extra]
         assert evaluator.metrics == [f"{m}_fashion_classifier_10k" for m in expected]
+
+
+def test_an_unwritable_out_fails_before_any_metric_is_computed(tmp_path, monkeypatch):
+    """Issue 34: `evaluate --out` to an unwritable path failed only after every metric."""
+    model = str(save_tiny_model(tmp_path / "model.keras"))
+    monkeypatch.setattr(Evaluator, "evaluate", lambda *args: pytest.fail("metrics were computed"))
+    (tmp_path / "a_file").write_text("")
+    cases = {tmp_path / "a_file" / "scores.json": "Not a directory", tmp_path: "Is a directory"}
+    for out, reason in cases.items():
+        with pytest.raises(
+            SystemExit,
+            match=rf"^keras-gans evaluate: error: Cannot write the report to "
+            rf"{re.escape(str(out))}: .*{reason}.*\. Choose another --out\.$",
+        ):
+            evaluate("--model", model, "--out", str(out), "--no-cache")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a_file", "model.keras"]

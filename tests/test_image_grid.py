@@ -1,10 +1,12 @@
 import os
 
 import numpy as np
+import pytest
 from conftest import tiny_dataset
 from PIL import Image
 
 import keras_gans as kg
+from keras_gans import cli
 
 
 def test_image_grid_writes_a_png_per_epoch_and_a_gif(gan, tmp_path):
@@ -36,3 +38,59 @@ def test_latent_vectors_are_fixed_across_epochs(gan, tmp_path):
     expected = kg.images.make_grid(gan.generate_from_latent(z_first))
     saved = np.array(Image.open(tmp_path / "epoch_0002.png"))[::2, ::2]
     np.testing.assert_array_equal(saved, expected)
+
+
+# === Bounded pictures (issue 34: `keras-gans sample --scale 100000` was killed by the
+# out-of-memory killer at 12.5 GB) ===
+
+
+def test_save_grid_refuses_pictures_above_the_pixel_limit(tmp_path, monkeypatch):
+    images = np.zeros((4, 16, 16, 1), "float32")  # a 2x2 grid: 38 x 38 pixels
+    monkeypatch.setattr(kg.images, "MAX_GRID_PIXELS", 38 * 38 * 5 * 5)
+    kg.images.save_grid(images, tmp_path / "largest.png", scale=5)
+    assert Image.open(tmp_path / "largest.png").size == (190, 190)
+    with pytest.raises(
+        ValueError,
+        match=r"A grid of 4 images of 16x16 enlarged 6 times would be 228x228 pixels "
+        r"\(0\.052 megapixels\), above the limit of 0\.0361 megapixels\. Received: scale=6; "
+        r"the largest scale for this grid is 5\.",
+    ):
+        kg.images.save_grid(images, tmp_path / "too_large.png", scale=6)
+    monkeypatch.undo()
+    with pytest.raises(
+        ValueError,
+        match=r"would be 3800000x3800000 pixels \(1\.44e\+07 megapixels\), above the limit of "
+        r"64 megapixels\. Received: scale=100000; the largest scale for this grid is 210\.",
+    ):
+        kg.images.save_grid(images, tmp_path / "huge.png", scale=100000)
+    for bad in (0, 2.5, True):
+        message = rf"`scale` must be an int >= 1. Received: scale={bad}"
+        with pytest.raises(ValueError, match=message):
+            kg.images.save_grid(images, tmp_path / "bad.png", scale=bad)
+    assert sorted(os.listdir(tmp_path)) == ["largest.png"]
+
+
+def test_sample_refuses_a_huge_picture_before_generating(trained, tmp_path, monkeypatch):
+    monkeypatch.setattr(kg.images, "MAX_GRID_PIXELS", 100_000)
+    trained(kg.GAN).save(tmp_path / "model.keras")
+    monkeypatch.setattr(
+        kg.GAN, "generate", lambda *args, **kwargs: pytest.fail("images were generated")
+    )
+    argv = ["sample", "--model", str(tmp_path / "model.keras"), "--out", str(tmp_path / "s.png")]
+    # 64 images of 16x16: a picture of 146x146 pixels, times 3 in each direction.
+    with pytest.raises(
+        SystemExit,
+        match=r"^keras-gans sample: error: A grid of 64 images of 16x16 enlarged 3 times would "
+        r"be 438x438 pixels \(0\.192 megapixels\), above the limit of 0\.1 megapixels\. "
+        r"Received: scale=3; the largest scale for this grid is 2\.$",
+    ):
+        cli.main([*argv, "--scale", "3"])
+    # The limit is on pixels, not on the scale alone: too many images at scale 1.
+    with pytest.raises(
+        SystemExit,
+        match=r"A grid of 1000 images of 16x16 enlarged 1 times would be 596x560 pixels "
+        r"\(0\.334 megapixels\), above the limit of 0\.1 megapixels\. Received: scale=1; "
+        r"use fewer images\.$",
+    ):
+        cli.main([*argv, "--scale", "1", "-n", "1000"])
+    assert not (tmp_path / "s.png").exists()

@@ -6,9 +6,11 @@ prints a table (metric, value, protocol) and writes it as JSON (default:
 `evaluation.json` beside the model).
 """
 
+import errno
 import json
 import os
 import sys
+import tempfile
 import time
 
 from keras_gans.cli.arguments import add_model_argument, load_model, positive_int
@@ -105,6 +107,9 @@ def add_parser(subparsers):
 
 def run(args):
     """Runs `keras-gans evaluate` for parsed `args`; returns the exit code."""
+    out = args.out or os.path.join(os.path.dirname(os.path.abspath(args.model)), "evaluation.json")
+    if os.path.isfile(args.model):  # else load_model says the model is missing
+        check_writable(out)  # before any work: the metrics take minutes
     model = load_model(args)
     evaluator = _build_evaluator(args, model)
     start = time.perf_counter()
@@ -114,7 +119,6 @@ def run(args):
     rows = [(name, values[name], evaluator.describe(name)) for name in evaluator.metrics]
     print()
     print(format_table(rows))
-    out = args.out or os.path.join(os.path.dirname(os.path.abspath(args.model)), "evaluation.json")
     report = {
         "model": args.model,
         "dataset": args.dataset,
@@ -134,6 +138,32 @@ def run(args):
         f.write("\n")
     print(f"\nWrote {out} ({seconds:.1f} s)")
     return 0
+
+
+def check_writable(path):
+    """Raises an `OSError` if the file `path` cannot be written; writes nothing to `path`.
+
+    Creates the missing parent folders, then opens an existing `path` for
+    update without changing it, or creates and removes a file beside it.
+    """
+    try:
+        if os.path.isdir(path):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if os.path.exists(path):
+            with open(path, "r+b"):
+                pass
+        else:
+            folder = os.path.dirname(os.path.abspath(path))
+            if os.path.exists(folder) and not os.path.isdir(folder):
+                raise NotADirectoryError(errno.ENOTDIR, f"Not a directory ({folder} is a file)")
+            os.makedirs(folder, exist_ok=True)
+            descriptor, probe = tempfile.mkstemp(prefix=".evaluate-probe-", dir=folder)
+            os.close(descriptor)
+            os.remove(probe)
+    except OSError as error:
+        raise OSError(
+            f"Cannot write the report to {path}: {error.strerror or error}. Choose another --out."
+        ) from error
 
 
 def _build_evaluator(args, model):

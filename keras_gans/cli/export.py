@@ -28,6 +28,12 @@ def add_parser(subparsers):
         "existing version is refused unless --overwrite is given",
     )
     parser.add_argument(
+        "--max-batch-size",
+        type=positive_int,
+        default=None,
+        help="most images one request may ask for; larger requests are refused (default: 1024)",
+    )
+    parser.add_argument(
         "--overwrite",
         action="store_true",
         help="replace the version given by --version if it exists (default: refuse)",
@@ -37,7 +43,7 @@ def add_parser(subparsers):
 
 def run(args):
     """Runs `keras-gans export` for parsed `args`; returns the exit code."""
-    from keras_gans.export import export_generator, next_version_path
+    from keras_gans.export import DEFAULT_MAX_BATCH_SIZE, export_generator, next_version_path
 
     if args.version is None:
         path = next_version_path(args.base_dir, args.name)
@@ -49,7 +55,8 @@ def run(args):
             "replace it, or another --version."
         )
     model = load_model(args)
-    export_generator(model, path, overwrite=args.overwrite)
+    max_batch_size = args.max_batch_size or DEFAULT_MAX_BATCH_SIZE
+    export_generator(model, path, overwrite=args.overwrite, max_batch_size=max_batch_size)
     base = os.path.abspath(os.path.join(args.base_dir, args.name))
     inputs = '"z": [[...latent_dim floats...]]'
     uint8_inputs = '"batch_size": 4, "seed": 0'
@@ -67,5 +74,6 @@ Request images in [-1, 1] (signature serving_default, latent_dim={model.latent_d
 Request uint8 images in [0, 255] (signature generate_uint8):
   curl -d '{{"signature_name": "generate_uint8", "inputs": {{{uint8_inputs}}}}}' \\
     localhost:8501/v1/models/{args.name}:predict
+Requests of more than {max_batch_size} images are refused (--max-batch-size).
 Inspect both signatures: saved_model_cli show --all --dir {path}""")
     return 0

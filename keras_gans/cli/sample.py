@@ -32,14 +32,15 @@ def add_parser(subparsers):
         "--scale",
         type=positive_int,
         default=2,
-        help="enlarge the picture this many times (default: 2)",
+        help="enlarge the picture this many times (default: 2); the picture may have "
+        "at most 64 megapixels",
     )
     return parser
 
 
 def run(args):
     """Runs `keras-gans sample` for parsed `args`; returns the exit code."""
-    from keras_gans.images import save_grid
+    from keras_gans.images import check_grid_size, save_grid
 
     model = load_model(args)
     num_classes = getattr(model, "num_classes", None)
@@ -47,6 +48,7 @@ def run(args):
     if num_classes is None:
         if args.labels is not None:
             raise SystemExit(f"--labels is for conditional models; {args.model} is not one.")
+        check_grid_size(args.num_images, model.image_shape, rows, args.scale)
         images = model.generate(args.num_images, seed=args.seed)
     else:
         labels = args.labels
@@ -54,6 +56,7 @@ def run(args):
             per_class = max(args.num_images // num_classes, 1)
             labels = [c for c in range(num_classes) for _ in range(per_class)]
             rows = num_classes
+        check_grid_size(len(labels), model.image_shape, rows, args.scale)
         images = model.generate(labels=labels, seed=args.seed)
     save_grid(images, args.out, rows=rows, scale=args.scale)
     print(f"Wrote {len(images)} images to {args.out}")

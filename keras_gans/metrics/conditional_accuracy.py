@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from keras_gans.metrics.feature_statistics import check_finite
 from keras_gans.metrics.registry import register_metric
 
 
@@ -32,7 +33,7 @@ def conditional_accuracy(logits, labels):
         Odena et al., "Conditional Image Synthesis with Auxiliary Classifier
         GANs", ICML 2017 (accuracy of a pre-trained classifier on samples).
     """
-    logits = np.asarray(logits)
+    logits = check_finite(logits, "`logits`")
     labels = np.asarray(labels).reshape(-1)
     if logits.ndim != 2 or len(logits) != len(labels) or len(labels) == 0:
         raise ValueError(

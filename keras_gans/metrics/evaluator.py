@@ -195,6 +195,7 @@ class Evaluator:
             keep="features" in needs,
             keep_logits="logits" in needs,
             progress=progress,
+            name="the generated images",
         )
         inputs = MetricInputs(generated, reference, labels, num_images, self.seed)
         results = {}  # by function: metrics computed together (precision, recall) run once

@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_gans.metrics.feature_statistics import FeatureStatistics
+from keras_gans.metrics.feature_statistics import FeatureStatistics, check_finite
 
 
 class FeatureExtractor:
@@ -130,6 +130,7 @@ class FeatureExtractor:
                 "Expected float images in [-1, 1]. Received: dtype "
                 f"{images.dtype}; rescale [0, 255] pixels with kg.data.scale_images."
             )
+        check_finite(images, "images")  # NaN passes the range check below
         if images.size and (images.min() < -1.5 or images.max() > 1.5):
             raise ValueError(
                 "Expected images in [-1, 1]. Received: values in "
@@ -158,11 +159,15 @@ Extraction.__doc__ = """What `extract_features` returns.
 """
 
 
-def extract_features(extractor, batches, keep=True, keep_logits=False, seed=0, progress=None):
+def extract_features(
+    extractor, batches, keep=True, keep_logits=False, seed=0, progress=None, name="images"
+):
     """Runs `extractor` over image batches, accumulating statistics as it goes.
 
     Memory for the statistics does not grow with the number of images; the
-    features themselves are kept only as asked.
+    features themselves are kept only as asked. NaN or infinite values in
+    the images or in their features raise a `ValueError` that names the
+    images (`name`) and their positions in the stream.
 
     Args:
         extractor: a `FeatureExtractor`.
@@ -174,6 +179,8 @@ def extract_features(extractor, batches, keep=True, keep_logits=False, seed=0, p
         keep_logits: keep every image's logits. Defaults to `False`.
         seed: seed of the random subset. Defaults to `0`.
         progress: a `keras.utils.Progbar` to advance by images, or `None`.
+        name: what the images are, in error messages, e.g. `"the generated
+            images"`. Defaults to `"images"`.
 
     Returns:
         An `Extraction(statistics, features, logits, count)`.
@@ -185,8 +192,10 @@ def extract_features(extractor, batches, keep=True, keep_logits=False, seed=0, p
         reservoir = _Reservoir(int(keep), extractor.feature_dim, seed)
     count = 0
     for batch in batches:
-        batch_features, batch_logits = extractor(np.asarray(batch))
-        statistics.update(batch_features)
+        batch = np.asarray(batch)
+        where = f"{name} (images {count} to {count + len(batch) - 1})"
+        batch_features, batch_logits = extractor(check_finite(batch, where))
+        statistics.update(check_finite(batch_features, f"the features of {where}"))
         if keep is True:
             kept.append(batch_features)
         elif reservoir is not None:

@@ -1,4 +1,4 @@
-"""Running mean and covariance of features, batch by batch, in float64; feature-array checks."""
+"""Running mean and covariance of features in float64, batch by batch; metric input checks."""
 
 import numpy as np
 
@@ -44,7 +44,7 @@ class FeatureStatistics:
 
     def update(self, features):
         """Adds a batch of features, shape `(n, d)`."""
-        features = np.asarray(features, dtype=np.float64)
+        features = check_finite(np.asarray(features, dtype=np.float64), "`features`")
         if features.ndim != 2:
             raise ValueError(f"Expected features of shape (n, d). Received: shape {features.shape}")
         if self.dim is None:
@@ -103,17 +103,54 @@ class FeatureStatistics:
         return stats
 
 
+def check_finite(values, name):
+    """Returns `values` (an array) or raises a `ValueError` counting its NaN and infinite entries.
+
+    Every metric checks its inputs with it: a diverged generator outputs NaN,
+    and NaN passes range checks (`min() < -1.5` is False) and some networks
+    (ReLU, max-pooling) turn it into finite but meaningless features.
+
+    Args:
+        values: array-like of numbers.
+        name: what `values` are, in the message, e.g. `"the generated images"`.
+    """
+    values = np.asarray(values)
+    if values.dtype.kind in "fc":  # other dtypes hold no NaN or infinity
+        finite = np.isfinite(values)
+        if not finite.all():
+            nan = int(np.count_nonzero(np.isnan(values)))
+            bad = values.size - int(np.count_nonzero(finite))
+            raise ValueError(
+                f"Expected finite values in {name}. Received: {bad} non-finite values "
+                f"({nan} NaN, {bad - nan} infinite) among {values.size}."
+            )
+    return values
+
+
 def feature_pair(real_features, generated_features):
-    """Both feature sets as float64 `(n, d)` arrays of the same `d`, or a `ValueError`.
+    """Both feature sets as float64 `(n, d)` arrays of the same `d >= 1`, or a `ValueError`.
 
     The check shared by the metrics that compare two sets of features (KID,
-    precision/recall).
+    precision/recall): shapes, real-number dtypes (int or float) and finite values.
     """
-    real = np.asarray(real_features, dtype=np.float64)
-    generated = np.asarray(generated_features, dtype=np.float64)
+    real = np.asarray(real_features)
+    generated = np.asarray(generated_features)
+    for name, value in (("real_features", real), ("generated_features", generated)):
+        if value.dtype.kind not in "iuf":
+            raise ValueError(
+                f"Expected features of real numbers (int or float). Received: "
+                f"{name}.dtype={value.dtype}"
+            )
     if real.ndim != 2 or generated.ndim != 2 or real.shape[1] != generated.shape[1]:
         raise ValueError(
             "Expected two feature arrays (n, d) of the same d. Received: "
             f"real_features.shape={real.shape}, generated_features.shape={generated.shape}"
         )
+    if real.shape[1] == 0:
+        raise ValueError(
+            "Expected features with at least one feature dimension. Received: "
+            f"real_features.shape={real.shape}, generated_features.shape={generated.shape}"
+        )
+    real = check_finite(real.astype(np.float64), "`real_features`")
+    generated = check_finite(generated.astype(np.float64), "`generated_features`")
     return real, generated

@@ -1,8 +1,8 @@
 """FID: the Fréchet distance between Gaussians fitted to real and generated features."""
 
-import numpy as np
+import warnings
 
-from keras_gans.metrics.feature_statistics import FeatureStatistics
+from keras_gans.metrics.feature_statistics import FeatureStatistics, check_finite
 from keras_gans.metrics.frechet import frechet_distance
 from keras_gans.metrics.registry import register_metric
 
@@ -10,7 +10,7 @@ from keras_gans.metrics.registry import register_metric
 def _statistics(value, name):
     if isinstance(value, FeatureStatistics):
         return value
-    value = np.asarray(value)
+    value = check_finite(value, f"`{name}`")
     if value.ndim != 2:
         raise ValueError(
             f"`{name}` must be FeatureStatistics or features of shape (n, d). "
@@ -27,7 +27,9 @@ def fid(real, generated):
     is the FID of Heusel et al.; with another extractor it is the same
     distance in that extractor's feature space (`fid_fashion_classifier_10k`).
     FID is biased upwards for few samples: compare scores computed with the
-    same number of generated images (the protocol names say how many).
+    same number of generated images (the protocol names say how many). With
+    fewer images than feature dimensions a covariance is singular: a warning
+    says so. Non-finite features raise a `ValueError`.
 
     Args:
         real: `FeatureStatistics` of the real images (e.g. cached reference
@@ -50,6 +52,14 @@ def fid(real, generated):
     """
     real = _statistics(real, "real")
     generated = _statistics(generated, "generated")
+    for name, statistics in (("generated", generated), ("real", real)):
+        if statistics.count < statistics.dim:
+            warnings.warn(
+                f"FID from {statistics.count} {name} images with {statistics.dim}-d features: "
+                "fewer images than feature dimensions, so the covariance is singular and the "
+                f"score is unreliable (biased upwards). Use at least {statistics.dim} images.",
+                stacklevel=2,
+            )
     return frechet_distance(real.mean, real.covariance, generated.mean, generated.covariance)
 
 

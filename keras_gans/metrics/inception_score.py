@@ -3,14 +3,18 @@
 import numpy as np
 from scipy.special import log_softmax
 
+from keras_gans.metrics.feature_statistics import check_finite
 from keras_gans.metrics.registry import register_metric
 
 
-def inception_score(logits, num_splits=10):
+def inception_score(logits, num_splits=10, seed=0):
     """Inception Score `exp(E_x KL(p(y|x) || p(y)))` of classifier logits (higher is better).
 
     Computed in float64 on each of `num_splits` equal splits and averaged, as
-    in the original paper. It ranges from 1 (every prediction the same, or
+    in the original paper. The images are shuffled (with `seed`) before
+    splitting, so the score does not depend on their order: logits sorted by
+    class would otherwise give splits of one class each, and a score of 1.
+    It ranges from 1 (every prediction the same, or
     every prediction uniform) to the number of classes (confident predictions
     spread evenly over all classes). It never looks at real images, so it
     cannot tell a generator that copies the training set from a good one.
@@ -18,7 +22,8 @@ def inception_score(logits, num_splits=10):
     Args:
         logits: `(n, classes)` class logits (pre-softmax) of generated images,
             from InceptionV3's ImageNet head or a dataset classifier.
-        num_splits: number of splits. Defaults to `10`.
+        num_splits: number of splits, each of at least 2 images. Defaults to `10`.
+        seed: seed of the shuffle before splitting. Defaults to `0`.
 
     Returns:
         The mean Inception Score over splits, a Python float.
@@ -33,19 +38,20 @@ def inception_score(logits, num_splits=10):
     Reference:
         Salimans et al., "Improved Techniques for Training GANs", NeurIPS 2016.
     """
-    logits = np.asarray(logits, dtype=np.float64)
+    logits = check_finite(np.asarray(logits, dtype=np.float64), "`logits`")
     if logits.ndim != 2 or logits.shape[1] < 2:
         raise ValueError(
             f"Expected logits of shape (n, classes >= 2). Received: shape {logits.shape}"
         )
     num_splits = int(num_splits)
-    if num_splits < 1 or len(logits) < num_splits:
+    if num_splits < 1 or len(logits) < 2 * num_splits:
         raise ValueError(
-            f"Need at least one image per split. Received: {len(logits)} images, "
-            f"num_splits={num_splits}"
+            "Need at least 2 images per split (one image per split scores 1 whatever "
+            f"it is). Received: {len(logits)} images, num_splits={num_splits}"
         )
+    shuffled = logits[np.random.default_rng(seed).permutation(len(logits))]
     scores = []
-    for part in np.array_split(logits, num_splits):
+    for part in np.array_split(shuffled, num_splits):
         log_p = log_softmax(part, axis=1)
         log_marginal = np.log(np.exp(log_p).mean(axis=0))
         kl = (np.exp(log_p) * (log_p - log_marginal)).sum(axis=1).mean()
@@ -62,4 +68,5 @@ def inception_score(logits, num_splits=10):
     order=30,
 )
 def _inception_score_of_pass(inputs):
-    return inception_score(inputs.generated.logits, num_splits=min(10, inputs.num_images))
+    splits = max(1, min(10, inputs.num_images // 2))  # at least 2 images per split
+    return inception_score(inputs.generated.logits, num_splits=splits, seed=inputs.seed)

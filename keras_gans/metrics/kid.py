@@ -19,8 +19,9 @@ def kid(real_features, generated_features, num_subsets=100, max_subset_size=1000
     Args:
         real_features: `(n, d)` features of real images.
         generated_features: `(n', d)` features of generated images.
-        num_subsets: number of random subset pairs averaged. Defaults to `100`.
-        max_subset_size: largest subset size. Defaults to `1000`.
+        num_subsets: int >= 1, number of random subset pairs averaged.
+            Defaults to `100`.
+        max_subset_size: int >= 2, largest subset size. Defaults to `1000`.
         seed: seed of the subset draws. Defaults to `0`.
 
     Returns:
@@ -36,8 +37,10 @@ def kid(real_features, generated_features, num_subsets=100, max_subset_size=1000
         Bińkowski et al., "Demystifying MMD GANs", ICLR 2018 (subset
         estimator as in Karras et al., StyleGAN2-ADA, NeurIPS 2020).
     """
+    _check_int(num_subsets, "num_subsets", 1)
+    _check_int(max_subset_size, "max_subset_size", 2)
     y, x = feature_pair(real_features, generated_features)
-    m = min(len(x), len(y), int(max_subset_size))
+    m = min(len(x), len(y), max_subset_size)
     if m < 2:
         raise ValueError(
             f"KID needs at least 2 features in each set. Received: {len(y)} real, "
@@ -46,13 +49,18 @@ def kid(real_features, generated_features, num_subsets=100, max_subset_size=1000
     d = x.shape[1]
     rng = np.random.default_rng(seed)
     total = 0.0
-    for _ in range(int(num_subsets)):
+    for _ in range(num_subsets):
         xs = x[rng.choice(len(x), m, replace=False)]
         ys = y[rng.choice(len(y), m, replace=False)]
         a = _cubic_kernel(xs, xs, d) + _cubic_kernel(ys, ys, d)
         b = _cubic_kernel(xs, ys, d)
         total += (a.sum() - np.trace(a)) / (m - 1) - b.sum() * 2 / m
     return float(total / num_subsets / m)
+
+
+def _check_int(value, name, minimum):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"`{name}` must be an int >= {minimum}. Received: {name}={value!r}")
 
 
 def _cubic_kernel(a, b, d):

@@ -3,6 +3,7 @@
 import numpy as np
 
 from keras_gans.data.toy_mixture import get_toy_mixture
+from keras_gans.metrics.feature_statistics import check_finite
 
 # A sample is high quality within this many standard deviations of its nearest mode.
 HIGH_QUALITY_STDS = 3.0
@@ -53,7 +54,7 @@ def mode_coverage(samples, name):
         NeurIPS 2018.
     """
     mixture = get_toy_mixture(name)
-    points = np.asarray(samples, dtype="float64")
+    points = check_finite(np.asarray(samples, dtype="float64"), "`samples`")
     if points.ndim != 2 or points.shape[1] != 2 or len(points) < 1:
         raise ValueError(
             "`samples` must be an array of 2-D points, of shape (n, 2) with n >= 1. "

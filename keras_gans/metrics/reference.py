@@ -108,12 +108,17 @@ def reference_features(
     else:
         batches, total = _dataset_batches(dataset, split, batch_size), None
     progress = None
+    where = "the array" if in_memory else f"{dataset}/{split}"
     if verbose:
-        where = "array" if in_memory else f"{dataset}/{split}"
         print(f"Reference: real images of {where} through {extractor.name}")
         progress = keras.utils.Progbar(total, verbose=verbose, unit_name="image")
     extraction = extract_features(
-        extractor, batches, keep=num_features, seed=seed, progress=progress
+        extractor,
+        batches,
+        keep=num_features,
+        seed=seed,
+        progress=progress,
+        name=f"the real images of {where}",
     )
     if extraction.count < 2:
         raise ValueError(
