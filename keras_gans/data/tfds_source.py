@@ -25,7 +25,7 @@ def check_dataset_name(name, builtin):
     base = name.split("/")[0].split(":")[0]
     if not known or base in known or base in builtin:
         return
-    close = difflib.get_close_matches(name, list(dict.fromkeys([*builtin, *known])), n=3)
+    close = difflib.get_close_matches(base, list(dict.fromkeys([*builtin, *known])), n=3)
     suggestion = f"Did you mean {' or '.join(map(repr, close))}? " if close else ""
     raise ValueError(
         f"Unknown dataset. Received: name={name!r}. {suggestion}Expected a built-in name "
