@@ -41,8 +41,9 @@ def test_side_by_side_images_split_into_a_and_b_and_the_direction_swaps_them(tmp
     source, target = next(iter(pairs))
     np.testing.assert_allclose(source[:, 0, 0, 0], _pixels(np.array([0, 10, 20])), atol=1e-6)
     np.testing.assert_allclose(target[:, 5, 7, 2], _pixels(np.array([200, 210, 220])), atol=1e-6)
-    swapped = kg.data.load_pairs(tmp_path / "facades", batch_size=3, shuffle=False,
-                                 direction="b_to_a")  # fmt: skip
+    swapped = kg.data.load_pairs(
+        tmp_path / "facades", batch_size=3, shuffle=False, direction="b_to_a"
+    )
     b, a = next(iter(swapped))
     np.testing.assert_array_equal(a, source)
     np.testing.assert_array_equal(b, target)
@@ -219,12 +220,18 @@ def _images(array, labels=None, batch=None):
 def test_super_resolution_averages_blocks_then_upsamples_bicubic():
     image = np.arange(64, dtype="float32").reshape(1, 8, 8, 1) / 64 - 0.5
     blocks = image.reshape(1, 4, 2, 4, 2, 1).mean(axis=(2, 4))  # 2x2 area means
-    small, target = next(iter(kg.data.paired_task(
-        _images(image, batch=1), "super_resolution", factor=2, upsample=False)))  # fmt: skip
+    small, target = next(
+        iter(
+            kg.data.paired_task(
+                _images(image, batch=1), "super_resolution", factor=2, upsample=False
+            )
+        )
+    )
     np.testing.assert_allclose(small, blocks, atol=1e-6)
     np.testing.assert_array_equal(target, image)
-    source, target = next(iter(kg.data.paired_task(_images(image, batch=1), "super_resolution",
-                                                   factor=2)))  # fmt: skip
+    source, target = next(
+        iter(kg.data.paired_task(_images(image, batch=1), "super_resolution", factor=2))
+    )
     assert source.shape == target.shape == (1, 8, 8, 1)
     # The image is linear in (i, j), so are its block means, and Keys' cubic reproduces
     # lines: where no tap falls outside the 4x4 image (pixels 3 and 4), source == image.
@@ -243,16 +250,22 @@ def test_inpainting_fills_the_centre_square_or_random_boxes():
     expected = image.copy()
     expected[:, 7:21, 7:21] = 0.0  # 14x14 in the middle of 28x28
     np.testing.assert_array_equal(source, expected)
-    source, _ = next(iter(kg.data.paired_task(tf.data.Dataset.from_tensors(image[0]), "inpainting", box_size=4,
-                                              fill=-1.0)))  # fmt: skip
+    source, _ = next(
+        iter(
+            kg.data.paired_task(
+                tf.data.Dataset.from_tensors(image[0]), "inpainting", box_size=4, fill=-1.0
+            )
+        )
+    )
     assert source.shape == (28, 28, 1) and np.sum(source == -1.0) == 16
     np.testing.assert_array_equal(source.numpy()[12:16, 12:16], -1.0)
 
     images = np.full((6, 16, 16, 1), 0.5, "float32")
 
     def boxes(seed):
-        dataset = kg.data.paired_task(_images(images, batch=3), "inpainting", mask="random",
-                                      box_size=5, seed=seed)  # fmt: skip
+        dataset = kg.data.paired_task(
+            _images(images, batch=3), "inpainting", mask="random", box_size=5, seed=seed
+        )
         return np.concatenate([source.numpy() for source, _ in dataset]) == 0.0
 
     first = boxes(0)
@@ -268,8 +281,9 @@ def test_colorization_and_edges_against_hand_built_arrays():
     rgb = -np.ones((1, 8, 8, 3), "float32")
     rgb[..., 0] = 1.0  # red
     labels = np.array([7], "int32")
-    source, target, kept = next(iter(kg.data.paired_task(_images(rgb, labels, batch=1),
-                                                         "colorization")))  # fmt: skip
+    source, target, kept = next(
+        iter(kg.data.paired_task(_images(rgb, labels, batch=1), "colorization"))
+    )
     np.testing.assert_allclose(source, np.full((1, 8, 8, 1), 0.2989 - 0.587 - 0.114), atol=1e-3)
     np.testing.assert_array_equal(target, rgb)
     np.testing.assert_array_equal(kept, labels)

@@ -17,8 +17,9 @@ class ColoredFashionFeatures(ClassifierFeatures):
     are brought to that geometry before the classifier sees them:
 
     - 28x28 (the dataset's native size, unpadded) are padded by 2 pixels on
-      each side, repeating the edge pixels (the background's colour), which
-      gives exactly the 32x32 image when the border is background;
+      each side with the background colour, taken as the median of the
+      image's outermost pixels: this gives exactly the 32x32 image whenever
+      the garment covers less than half of that ring (most images);
     - any other size (e.g. 64x64, the 32x32 canvas upsampled) is resized to
       32x32, bilinear, antialiased.
 
@@ -61,7 +62,13 @@ class ColoredFashionFeatures(ClassifierFeatures):
         if images.shape[1:3] == (height, width):
             return images
         if images.shape[1:3] == (NATIVE_SIZE, NATIVE_SIZE) and (height, width) == (32, 32):
-            return np.pad(images, ((0, 0), (2, 2), (2, 2), (0, 0)), mode="edge")
+            ring = np.ones((NATIVE_SIZE, NATIVE_SIZE), bool)
+            ring[1:-1, 1:-1] = False
+            background = np.median(images[:, ring], axis=1)  # (n, 3)
+            padded = np.broadcast_to(background[:, None, None, :], (len(images), 32, 32, 3))
+            padded = padded.astype("float32")  # a writable copy
+            padded[:, 2:30, 2:30] = images
+            return padded
         resized = tf.image.resize(images.astype("float32"), (height, width), antialias=True)
         return np.clip(resized.numpy(), -1.0, 1.0)
 
