@@ -128,7 +128,7 @@ def conversions(info, channels):
     elif channels == 1 and not gray:
         done.append("colour to grayscale")
     elif channels == 3 and info.mode not in ("RGB", "RGBA", "RGBa"):
-        done.append(f"{info.mode} to RGB")
+        done.append(f"{'palette' if info.mode in ('P', 'PA') else info.mode} to RGB")
     return done
 
 
