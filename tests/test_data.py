@@ -5,6 +5,7 @@ import urllib.request
 
 import numpy as np
 import pytest
+import tensorflow as tf
 import tensorflow_datasets as tfds
 from PIL import Image
 
@@ -193,6 +194,19 @@ def test_corrupt_and_non_image_files_are_named_when_the_folder_is_scanned(tmp_pa
     assert "2 of 3 image files in" in message and "Remove or replace them" in message
     assert str(tmp_path / "fake.png") in message and str(tmp_path / "sub" / "cut.png") in message
     assert "good.png" not in message
+
+
+def test_a_jpeg_cut_in_its_pixel_data_passes_the_scan_and_is_named_when_decoded(tmp_path):
+    """`verify()` checks a JPEG's header only (the documented limit of the scan)."""
+    noise = np.random.default_rng(0).integers(0, 256, (64, 64, 3), dtype="uint8")
+    _save(tmp_path / "whole.jpg", noise)
+    whole = (tmp_path / "whole.jpg").read_bytes()
+    (tmp_path / "cut.jpg").write_bytes(whole[: int(len(whole) * 0.7)])
+    dataset = kg.data.load(str(tmp_path), batch_size=2, shuffle=False)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"Cannot decode the image file .*cut.jpg"
+    ):
+        next(iter(dataset))
 
 
 def test_labels_need_class_subfolders(tmp_path):
