@@ -77,9 +77,10 @@ def paired_task(dataset, task, seed=0, keep_labels=True, **options):
     Reference:
         Isola et al., "Image-to-Image Translation with Conditional
         Adversarial Networks", CVPR 2017 (colorization, edges -> photos);
-        Pathak et al., "Context Encoders", CVPR 2016 (centre inpainting);
-        Ledig et al., "Photo-Realistic Single Image Super-Resolution Using a
-        GAN", CVPR 2017 (bicubic-upsampled inputs: Dong et al., SRCNN).
+        Pathak et al., "Context Encoders: Feature Learning by Inpainting",
+        CVPR 2016 (centre inpainting); Dong et al., "Image Super-Resolution
+        Using Deep Convolutional Networks", TPAMI 2016 (bicubic-upsampled
+        inputs of the target's size).
     """
     if task not in TASK_OPTIONS:
         raise ValueError(f"Unknown task. Expected one of {list(TASK_OPTIONS)}. Received: {task!r}")
