@@ -11,6 +11,7 @@ import pytest
 
 REPOSITORY = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CLASSIFIER = "keras_gans/saved_models/fashion_classifier/1/fashion_classifier.keras"
+COLORED = "keras_gans/saved_models/colored_fashion_classifier/1/colored_fashion_classifier.keras"
 
 # Run inside the virtualenv, from a folder outside the checkout.
 SCRIPT = """
@@ -61,7 +62,7 @@ def test_the_wheel_ships_the_classifier_and_scores_fid_in_a_fresh_virtualenv(tmp
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
         metadata = archive.read(next(n for n in names if n.endswith("METADATA"))).decode()
-    assert CLASSIFIER in names
+    assert CLASSIFIER in names and COLORED in names
     assert not [n for n in names if "fashion_dcgan" in n]  # generators are served, not shipped
     assert "Requires-Dist: importlib_resources" in metadata
 

@@ -6,7 +6,9 @@ For each dataset the places are tried in order and the first that works wins:
    `keras.datasets.*.load_data()` leaves its files;
 2. Debian's package (`apt-get install dataset-fashion-mnist` puts the IDX files
    in `/usr/share/datasets/fashion-mnist/`);
-3. online: TensorFlow Datasets (`tfds.load`), then Keras' own download.
+3. online: TensorFlow Datasets, then Keras' own download; first the machine
+   is checked to be online (`network.require_online`), so that offline the
+   answer is a one-line `ValueError` within seconds, not minutes of retries.
 """
 
 import os
@@ -14,6 +16,7 @@ import os
 import numpy as np
 
 from keras_gans.data.idx import read_idx
+from keras_gans.data.network import require_online
 
 DEBIAN_DIRS = {"fashion_mnist": "/usr/share/datasets/fashion-mnist"}
 IDX_FILES = {
@@ -64,11 +67,22 @@ def _keras_load_data(name, split):
 def _from_tfds(name, split):
     import tensorflow_datasets as tfds
 
+    from keras_gans.data.tfds_source import tfds_dataset
+
     # Not `batch_size=-1`: when tfds does not know the split's size it batches by
     # sys.maxsize, which aborts the process (std::length_error) on TensorFlow 2.21.
-    dataset = tfds.load(name, split=split, as_supervised=True).batch(10_000)
+    dataset = tfds_dataset(name, split).batch(10_000)
     batches = list(tfds.as_numpy(dataset))
     return np.concatenate([x for x, _ in batches]), np.concatenate([y for _, y in batches])
+
+
+def _hint(name):
+    debian = "On Debian/Ubuntu: `apt-get install -y dataset-fashion-mnist`. Or run "
+    return (
+        f"{debian if name in DEBIAN_DIRS else 'Run '}`keras.datasets.{name}.load_data()` once "
+        f"on a machine with internet and copy {keras_datasets_dir()} here, or pass a local "
+        "`.npz` file or image folder to keras_gans.data.load."
+    )
 
 
 def load_builtin_arrays(name, split, download=True):
@@ -86,6 +100,10 @@ def load_builtin_arrays(name, split, download=True):
         arrays = _from_idx_dir(DEBIAN_DIRS[name], split)
         looked.append(f"Debian package directory: {DEBIAN_DIRS[name]}")
     if arrays is None and download:
+        require_online(
+            f"the '{name}' dataset ({split} split; not found locally in {'; '.join(looked)})",
+            _hint(name),
+        )
         for label, loader in (
             ("TensorFlow Datasets", _from_tfds),
             ("Keras download", _keras_load_data),
@@ -96,17 +114,10 @@ def load_builtin_arrays(name, split, download=True):
             except Exception as error:  # offline machines fail here
                 looked.append(f"{label}: {type(error).__name__}: {str(error)[:200]}")
     if arrays is None:
-        hint = (
-            "On Debian/Ubuntu: `apt-get install -y dataset-fashion-mnist`. "
-            if name in DEBIAN_DIRS
-            else ""
-        )
         raise ValueError(
             f"Could not find the '{name}' dataset ({split} split). Looked in:\n  - "
             + "\n  - ".join(looked)
-            + f"\n{hint}Or run `keras.datasets.{name}.load_data()` once on a machine "
-            f"with internet and copy {keras_datasets_dir()} here, or pass a local "
-            "`.npz` file or image folder to keras_gans.data.load."
+            + f"\n{_hint(name)}"
         )
     x, y = arrays
     x = np.asarray(x)

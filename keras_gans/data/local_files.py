@@ -1,14 +1,10 @@
-"""Images from local files: a `.npz` archive or a folder of pictures."""
+"""Images from a local `.npz` archive (folders of pictures: `image_folder`)."""
 
-import os
 import zipfile
 
-import keras
 import numpy as np
 
 from keras_gans.data.scaling import RANGE_TOLERANCE
-
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 
 
 def load_npz_arrays(path, split):
@@ -116,38 +112,3 @@ def _npz_labels(path, y, count):
             f"{y.min():g}."
         )
     return y.astype("int32")
-
-
-def _first_image(directory):
-    for root, _, files in sorted(os.walk(directory)):
-        for name in sorted(files):
-            if name.lower().endswith(IMAGE_EXTENSIONS):
-                return os.path.join(root, name)
-    raise ValueError(
-        f"No images ({', '.join(IMAGE_EXTENSIONS)}) found under the folder. Received: {directory}"
-    )
-
-
-def image_folder_dataset(directory, with_labels, image_size=None, shuffle=True, seed=None):
-    """An unbatched dataset of float32 images in [0, 255] from a folder.
-
-    Uses `keras.utils.image_dataset_from_directory`; with labels, each
-    sub-folder is a class. `image_size` and grayscale-or-RGB default to those
-    of the first image found.
-    """
-    from PIL import Image
-
-    with Image.open(_first_image(directory)) as first:
-        color_mode = "grayscale" if first.mode in ("L", "1", "I;16") else "rgb"
-        size = image_size or (first.height, first.width)
-    return keras.utils.image_dataset_from_directory(
-        directory,
-        labels="inferred" if with_labels else None,
-        label_mode="int" if with_labels else None,
-        color_mode=color_mode,
-        batch_size=None,
-        image_size=tuple(size),
-        shuffle=shuffle,
-        seed=seed,
-        verbose=False,
-    )

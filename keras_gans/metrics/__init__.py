@@ -12,6 +12,10 @@ from keras_gans.metrics.classifier_features import (
     fashion_classifier,
     shipped_classifier_path,
 )
+from keras_gans.metrics.colored_fashion_features import (
+    ColoredFashionFeatures,
+    colored_fashion_classifier,
+)
 from keras_gans.metrics.conditional_accuracy import conditional_accuracy
 from keras_gans.metrics.dataset_classifier import dataset_classifier, train_dataset_classifier
 from keras_gans.metrics.evaluator import Evaluator
@@ -44,6 +48,7 @@ from keras_gans.metrics.registry import (
 __all__ = [
     "PROTOCOLS",
     "ClassifierFeatures",
+    "ColoredFashionFeatures",
     "Evaluator",
     "FeatureExtractor",
     "FeatureStatistics",
@@ -51,6 +56,7 @@ __all__ = [
     "Metric",
     "MetricInputs",
     "Protocol",
+    "colored_fashion_classifier",
     "conditional_accuracy",
     "dataset_classifier",
     "default_cache_dir",

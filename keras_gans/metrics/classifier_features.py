@@ -12,11 +12,18 @@ from keras_gans.metrics.feature_extractor import FeatureExtractor
 # top-level `saved_models/`; wheels and sdists carry these files as package data.
 SHIPPED_CLASSIFIERS = {
     "fashion_mnist": os.path.join("fashion_classifier", "1", "fashion_classifier.keras"),
+    "colored_fashion_mnist": os.path.join(
+        "colored_fashion_classifier", "1", "colored_fashion_classifier.keras"
+    ),
 }
-RETRAIN_COMMAND = (
-    "python -m keras_gans.metrics.train_classifier --dataset fashion_mnist "
-    "--out saved_models/fashion_classifier/1/fashion_classifier.keras"
-)
+
+
+def retrain_command(dataset="fashion_mnist"):
+    """The command that trains the classifier shipped for `dataset` (see saved_models/README.md)."""
+    return (
+        f"python -m keras_gans.metrics.train_classifier --dataset {dataset} "
+        f"--out saved_models/{SHIPPED_CLASSIFIERS[dataset]}"
+    )
 
 
 def saved_models_dir():
@@ -41,7 +48,7 @@ def shipped_classifier_path(dataset="fashion_mnist"):
             "package ships it in keras_gans/saved_models/ (a link to the repository's "
             "saved_models/ folder in a checkout): reinstall keras-gans, set "
             "KERAS_GANS_SAVED_MODELS to a folder holding "
-            f"{SHIPPED_CLASSIFIERS[dataset]!r}, or retrain it with `{RETRAIN_COMMAND}`."
+            f"{SHIPPED_CLASSIFIERS[dataset]!r}, or retrain it with `{retrain_command(dataset)}`."
         )
     return path
 

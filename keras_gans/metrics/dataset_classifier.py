@@ -7,6 +7,11 @@ import tensorflow as tf
 from keras import layers
 
 FEATURE_LAYER = "features"
+# The shipped classifiers' names (the extractors' names in metric names), by dataset.
+CLASSIFIER_NAMES = {
+    "fashion_mnist": "fashion_classifier",
+    "colored_fashion_mnist": "colored_fashion_classifier",
+}
 
 
 def dataset_classifier(image_shape=(28, 28, 1), num_classes=10, feature_dim=128, name="classifier"):
@@ -70,6 +75,7 @@ def train_dataset_classifier(
         dataset: a labelled dataset `keras_gans.data.load` understands.
             Defaults to `"fashion_mnist"`.
         name: the classifier's name. Defaults to `"fashion_classifier"` for
+            Fashion-MNIST, `"colored_fashion_classifier"` for Colored
             Fashion-MNIST and `"<dataset>_classifier"` otherwise.
         epochs: training epochs. Defaults to `4`.
         batch_size: images per batch. Defaults to `128`.
@@ -87,7 +93,7 @@ def train_dataset_classifier(
 
     keras.utils.set_random_seed(seed)
     if name is None:
-        name = "fashion_classifier" if dataset == "fashion_mnist" else f"{dataset}_classifier"
+        name = CLASSIFIER_NAMES.get(dataset, f"{dataset}_classifier")
     train = load(dataset, split="train", batch_size=batch_size, with_labels=True, seed=seed)
     test = load(
         dataset, split="test", batch_size=500, with_labels=True, shuffle=False, drop_remainder=False

@@ -5,9 +5,10 @@ A protocol name is `<metric>_<extractor>_<count>`:
 - metric: the name of a registered metric (see `registry`; built in: `fid`,
   `kid`, `is` (Inception Score), `precision`, `recall`, `accuracy`
   (conditional models: does the classifier recover the label?));
-- extractor: `inception` (InceptionV3 pool3, ImageNet weights) or
-  `fashion_classifier` (the shipped Fashion-MNIST classifier), or the name
-  of any `FeatureExtractor` passed to the evaluator;
+- extractor: `inception` (InceptionV3 pool3, ImageNet weights),
+  `fashion_classifier` (the shipped Fashion-MNIST classifier),
+  `colored_fashion_classifier` (the shipped Colored Fashion-MNIST one, RGB),
+  or the name of any `FeatureExtractor` passed to the evaluator;
 - count: how many images are generated, `10k` = 10000, `2k`, `500`, ...
 
 Every protocol generates `count` images with latent seed 0 (conditional
@@ -34,6 +35,12 @@ def _fashion_classifier(inception_weights):
     return fashion_classifier()
 
 
+def _colored_fashion_classifier(inception_weights):
+    from keras_gans.metrics.colored_fashion_features import colored_fashion_classifier
+
+    return colored_fashion_classifier()
+
+
 def _inception(inception_weights):
     from keras_gans.metrics.inception_features import InceptionFeatures
 
@@ -42,7 +49,11 @@ def _inception(inception_weights):
 
 # The built-in extractors: name -> (builder taking `inception_weights`, whether
 # its classes are the dataset's labels, so that the conditional metrics apply).
-_EXTRACTORS = {"fashion_classifier": (_fashion_classifier, True), "inception": (_inception, False)}
+_EXTRACTORS = {
+    "fashion_classifier": (_fashion_classifier, True),
+    "colored_fashion_classifier": (_colored_fashion_classifier, True),
+    "inception": (_inception, False),
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,18 +181,20 @@ class _StandardProtocols(collections.abc.Mapping):
         return f"PROTOCOLS({list(self)})"
 
 
-# The standard protocols, by name: 10k and 50k images with either built-in
-# extractor; the conditional metrics only with the Fashion-MNIST classifier,
+# The standard protocols, by name: 10k and 50k images with each built-in
+# extractor; the conditional metrics only with the dataset classifiers,
 # whose classes are the dataset's (InceptionV3's are ImageNet's).
 PROTOCOLS = _StandardProtocols()
 
 
 def get_extractor(name, inception_weights="imagenet"):
-    """Builds a built-in feature extractor by name: `"fashion_classifier"` or `"inception"`.
+    """Builds a built-in feature extractor by name, e.g. `"fashion_classifier"` or `"inception"`.
 
     Args:
-        name: `"fashion_classifier"` (the shipped Fashion-MNIST classifier)
-            or `"inception"` (InceptionV3).
+        name: `"fashion_classifier"` (the shipped Fashion-MNIST classifier),
+            `"colored_fashion_classifier"` (the shipped Colored
+            Fashion-MNIST classifier: 32x32 RGB, other sizes padded or
+            resized) or `"inception"` (InceptionV3).
         inception_weights: weights for `"inception"`: `"imagenet"`, a local
             file path or `None`. Defaults to `"imagenet"`.
 

@@ -32,7 +32,7 @@ def main(argv=None):
         "--name",
         default=None,
         help="classifier name, used in metric names "
-        "(default: fashion_classifier, or DATASET_classifier)",
+        "(default: fashion_classifier, colored_fashion_classifier, or DATASET_classifier)",
     )
     parser.add_argument("--epochs", type=int, default=4, help="training epochs (default: 4)")
     parser.add_argument("--batch-size", type=int, default=128, help="batch size (default: 128)")
