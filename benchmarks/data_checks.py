@@ -35,10 +35,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from keras_gans.models.training_data_checks import check_every_batch  # noqa: E402
 
 import keras_gans as kg  # noqa: E402
 from keras_gans.data.scaling import RANGE_TOLERANCE  # noqa: E402
-from keras_gans.models.training_data_checks import check_every_batch  # noqa: E402
 
 LATENT_DIM = 128
 IMAGE_SHAPE = (28, 28, 1)

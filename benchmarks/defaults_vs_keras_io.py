@@ -113,7 +113,9 @@ def train_keras_io(seed, clock):
 def train_library(name, seed, clock, **options):
     """`{name: trained G}`, and `{name + "_ema": its average}` when `ema_decay` is set."""
     with tempfile.TemporaryDirectory() as out:
-        run = kg.train(epochs=EPOCHS, seed=seed, out=out, verbose=0, callbacks=[clock], **options)
+        run = kg.train(
+            epochs=EPOCHS, seed=seed, directory=out, verbose=0, callbacks=[clock], **options
+        )
     samplers = {name: Sampler(run.model.generator, run.model.latent_dim)}
     if run.model.ema is not None:
         samplers[f"{name}_ema"] = run.model  # the model samples from its average

@@ -89,7 +89,7 @@ class KerasIOGAN(keras.Model):
 
     def compile(self, d_optimizer, g_optimizer, **kwargs):
         super().compile(**kwargs)
-        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
+        self.optimizers["discriminator"], self.optimizers["generator"] = d_optimizer, g_optimizer
 
     @property
     def metrics(self):
@@ -106,7 +106,7 @@ class KerasIOGAN(keras.Model):
                 tf.zeros_like(fake_logits), fake_logits
             )
         grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
-        self.d_optimizer.apply_gradients(
+        self.optimizers["discriminator"].apply_gradients(
             zip(grads, self.discriminator.trainable_weights, strict=True)
         )
         z = keras.random.normal((batch, LATENT_DIM), seed=self.seed_generator)
@@ -114,7 +114,9 @@ class KerasIOGAN(keras.Model):
             fake_logits = self.discriminator(self.generator(z, training=True), training=True)
             g_loss = self.loss_fn(tf.ones_like(fake_logits), fake_logits)
         grads = tape.gradient(g_loss, self.generator.trainable_weights)
-        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights, strict=True))
+        self.optimizers["generator"].apply_gradients(
+            zip(grads, self.generator.trainable_weights, strict=True)
+        )
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         return {m.name: m.result() for m in self.metrics}

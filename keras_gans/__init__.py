@@ -36,7 +36,9 @@ Submodules:
         `GAN.compile(augment=...)`: `DiffAugment`, `ADA`.
 """
 
-from keras_gans import (
+__version__ = "0.1.0"  # before the imports: the engine records it in saved models
+
+from keras_gans import (  # noqa: E402
     augment,
     callbacks,
     data,
@@ -52,8 +54,6 @@ from keras_gans.discriminator_rejection_sampling import discriminator_rejection_
 from keras_gans.export import export_generator
 from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
 from keras_gans.train import train  # the function; the module stays keras_gans.train
-
-__version__ = "0.1.0"
 
 __all__ = [
     "GAN",

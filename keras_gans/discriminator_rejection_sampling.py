@@ -108,12 +108,13 @@ def acceptance_probability(logits, max_logit, gamma=0.0, eps=1e-6):
 
 def discriminator_logits(model, samples, batch_size=1000):
     """D's logits for `samples`, in inference mode, without the training augmentations."""
-    logits = [
-        np.asarray(
-            model.discriminate(samples[i : i + batch_size], None, training=False, augment=False)[0]
+    logits = []
+    for i in range(0, len(samples), batch_size):
+        batch = samples[i : i + batch_size]
+        state = model.judge(batch, batch, None)
+        logits.append(
+            np.asarray(model.discriminate(batch, state, training=False, augment=False)[0])
         )
-        for i in range(0, len(samples), batch_size)
-    ]
     return np.concatenate(logits).reshape(-1)
 
 

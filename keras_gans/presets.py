@@ -83,7 +83,7 @@ def get_preset(name):
 
 
 def build_model(
-    name,
+    preset,
     image_shape,
     latent_dim=128,
     num_classes=None,
@@ -94,7 +94,7 @@ def build_model(
     """Builds an uncompiled model by preset name.
 
     Args:
-        name: one of `PRESETS`: `"dcgan"` (Radford et al. 2015), `"mlp"`
+        preset: one of `PRESETS`: `"dcgan"` (Radford et al. 2015), `"mlp"`
             (Goodfellow et al. 2014), `"cgan"` (conditional DCGAN, Mirza &
             Osindero 2014), `"wgan"` (Arjovsky et al. 2017), `"wgan_gp"`
             (Gulrajani et al. 2017, LayerNorm critic), `"sngan"` (Miyato et
@@ -109,7 +109,7 @@ def build_model(
             discriminator's layers (DCGAN discriminators only). Defaults to
             `None`, the preset's choice.
     """
-    preset = get_preset(name)
+    name, preset = preset, get_preset(preset)
     conditional = {}
     if preset.conditional:
         if num_classes is None:
@@ -120,7 +120,7 @@ def build_model(
         if preset.generator is networks.mlp_generator:
             raise ValueError(
                 "`spectral_norm` applies to the DCGAN discriminators, not to the 'mlp' "
-                f"preset. Received: spectral_norm={spectral_norm!r} with model={name!r}"
+                f"preset. Received: spectral_norm={spectral_norm!r} with preset={name!r}"
             )
         discriminator_options["spectral_norm"] = bool(spectral_norm)
     image_shape = tuple(image_shape)

@@ -12,6 +12,7 @@ from test_resume import assert_same_state, resumed_and_uninterrupted, training_s
 
 import keras_gans as kg
 from keras_gans.augment import ADA, DiffAugment, operations
+from keras_gans.engine import StepState
 
 
 def fixed(value):
@@ -71,7 +72,7 @@ def test_gradients_flow_through_each_operation_into_the_generator(policy):
     z = tf.random.normal((4, gan.latent_dim))
     with tf.GradientTape() as tape:
         fakes = gan.generator(z, training=True)
-        logits, _ = gan.discriminate(fakes, None)
+        logits, _ = gan.discriminate(fakes, gan.judge(fakes, fakes, None))
         loss = tf.reduce_mean(logits)
     gradients = tape.gradient(loss, gan.generator.trainable_variables)
     assert all(g is not None for g in gradients)
@@ -119,7 +120,9 @@ def ada_model(**ada_kwargs):
 
 
 def feed(ada, gan, logits):
-    ada.discriminator_terms(gan, {"real_logits": tf.constant(logits, "float32")[:, None]})
+    ada.discriminator_terms(
+        gan, StepState(None, None, real_logits=tf.constant(logits, "float32")[:, None])
+    )
     return ada.after_discriminator_step(gan)
 
 

@@ -28,7 +28,10 @@ from keras_gans.data.idx import read_idx
 
 
 def assert_untrained(gan):
-    assert int(gan.d_optimizer.iterations) == 0 and int(gan.g_optimizer.iterations) == 0
+    assert (
+        int(gan.optimizers["discriminator"].iterations) == 0
+        and int(gan.optimizers["generator"].iterations) == 0
+    )
 
 
 def test_images_of_the_wrong_shape(gan):
@@ -93,7 +96,7 @@ def test_uint8_and_0_255_images_raise_unless_rescaled(gan):
     # Rescaled when the user asks for it.
     rescaled = tf.data.Dataset.from_tensor_slices(pixels).batch(16).map(kg.data.scale_images)
     gan.fit(rescaled, verbose=0)
-    assert int(gan.g_optimizer.iterations) == 2
+    assert int(gan.optimizers["generator"].iterations) == 2
 
 
 @pytest.mark.parametrize(
@@ -121,7 +124,10 @@ def test_generate_rejects_a_bad_count():
 
 
 def training_state(model):
-    optimizers = [*model.d_optimizer.variables, *model.g_optimizer.variables]
+    optimizers = [
+        *model.optimizers["discriminator"].variables,
+        *model.optimizers["generator"].variables,
+    ]
     return [np.array(v) for v in [*model.variables, *optimizers, model.seed_generator.state]]
 
 
@@ -143,7 +149,7 @@ def test_images_in_0_1_raise_unless_the_data_is_declared_one_sided(gan, tmp_path
     assert_untrained(gan)
     if source == "array":  # the documented opt-out (the same for a dataset)
         gan.fit(data, verbose=0, one_sided_data=True, **kwargs)
-        assert int(gan.g_optimizer.iterations) == 2
+        assert int(gan.optimizers["generator"].iterations) == 2
 
 
 def uint8_images(n):
@@ -243,7 +249,11 @@ def test_networks_without_an_input_are_built_on_the_shapes_the_model_knows():
     gan.compile()
     before = [v.numpy() for v in gan.trainable_variables]
     gan.fit(tiny_images(32), batch_size=16, verbose=0)
-    assert int(gan.d_optimizer.iterations) == int(gan.g_optimizer.iterations) == 2
+    assert (
+        int(gan.optimizers["discriminator"].iterations)
+        == int(gan.optimizers["generator"].iterations)
+        == 2
+    )
     after = [v.numpy() for v in gan.trainable_variables]
     assert all(not np.array_equal(a, b) for a, b in zip(before, after, strict=True))
     # A network that cannot take the shapes gets a clear error at construction.
@@ -320,10 +330,14 @@ def test_bad_input_in_a_later_batch_is_named_and_loses_no_work(tmp_path):
         assert "Graph execution" not in message and error.value.__cause__ is None
         # The steps before the bad batch are kept exactly: nothing of a third
         # step, not even its noise or its iteration count.
-        assert int(gan.d_optimizer.iterations) == int(gan.g_optimizer.iterations) == steps
+        assert (
+            int(gan.optimizers["discriminator"].iterations)
+            == int(gan.optimizers["generator"].iterations)
+            == steps
+        )
         for got, want in zip(training_state(gan), last.state, strict=True):
             np.testing.assert_array_equal(got, want)
     # The backup of the first run holds its two good steps.
     restored = tiny_gan(seed=1)
     restored.load_weights(tmp_path / "backup" / "latest.weights.h5")
-    assert int(restored.g_optimizer.iterations) == 2
+    assert int(restored.optimizers["generator"].iterations) == 2

@@ -1,5 +1,6 @@
 """`keras-gans` in-process through `cli.main`, plus one real subprocess per command."""
 
+import argparse
 import inspect
 import json
 import os
@@ -16,7 +17,8 @@ from PIL import Image
 
 import keras_gans as kg
 from keras_gans import cli
-from keras_gans.train import RESUME_FILE, train
+from keras_gans.runs import RESUME_FILE
+from keras_gans.train import train
 
 # The script pip installed from pyproject.toml's [project.scripts].
 KERAS_GANS = os.path.join(os.path.dirname(sys.executable), "keras-gans")
@@ -75,7 +77,7 @@ def test_train_writes_the_run_folder(tiny_run):
     # A finished run leaves nothing to resume from.
     assert not (tiny_run / "backup").exists() and not (tiny_run / RESUME_FILE).exists()
     model = keras.models.load_model(tiny_run / "model.keras")
-    assert model.latent_dim == 8 and int(model.g_optimizer.iterations) == 2 * 2
+    assert model.latent_dim == 8 and int(model.optimizers["generator"].iterations) == 2 * 2
 
 
 def test_sample_writes_a_grid(tiny_run, tmp_path, monkeypatch, capsys):
@@ -151,7 +153,7 @@ def test_a_model_with_a_lambda_layer_is_refused_by_sample_and_evaluate(tmp_path,
 def test_conditional_preset_and_sampling_by_class(tmp_path, monkeypatch, capsys):
     data = save_npz(tmp_path / "labelled.npz", n=60, labels=np.arange(60) % 3)
     run = train(
-        "cgan", data, epochs=1, out=tmp_path / "cgan", batch_size=20, latent_dim=8, verbose=0
+        "cgan", data, epochs=1, directory=tmp_path / "cgan", batch_size=20, latent_dim=8, verbose=0
     )
     assert capsys.readouterr().out == ""  # verbose=0 prints nothing
     assert run.model.num_classes == 3  # largest label + 1
@@ -176,8 +178,8 @@ def test_wgan_gp_preset_uses_its_own_batch_size(tmp_path, monkeypatch):
     assert PRESETS["wgan_gp"].batch_size == 320 and PRESETS["dcgan"].batch_size == 32
     monkeypatch.setitem(PRESETS, "wgan_gp", replace(PRESETS["wgan_gp"], batch_size=20))
     data = save_npz(tmp_path / "tiny.npz", n=60)
-    run = train("wgan_gp", data, epochs=1, out=tmp_path / "wgan_gp", latent_dim=8, verbose=0)
-    assert int(run.model.g_optimizer.iterations) == 3  # 60 images in batches of 20
+    run = train("wgan_gp", data, epochs=1, directory=tmp_path / "wgan_gp", latent_dim=8, verbose=0)
+    assert int(run.model.optimizers["generator"].iterations) == 3  # 60 images in batches of 20
     header = (tmp_path / "wgan_gp" / "history.csv").read_text().splitlines()[0]
     assert {"wasserstein", "gradient_penalty"} <= set(header.split(","))
     assert {"wasserstein", "gradient_penalty"} <= set(run.history)
@@ -186,15 +188,20 @@ def test_wgan_gp_preset_uses_its_own_batch_size(tmp_path, monkeypatch):
 @pytest.mark.slow  # > 10 s
 def test_sngan_preset_and_the_stabiliser_options(tmp_path):
     data = save_npz(tmp_path / "tiny.npz", n=32)
-    argv = ["train", "--model", "sngan", "--dataset", data, "--epochs", "1", *TINY]
-    options = ["--ema-decay", "0.9", "--r1", "5", "--augment", "ada"]
+    argv = ["train", "--preset", "sngan", "--dataset", data, "--epochs", "1", *TINY]
+    options = ["--ema-decay", "0.9", "--r1-penalty", "5", "--augment", "ada"]
     assert cli.main([*argv, *options, "--out", str(tmp_path / "sngan")]) == 0
     model = keras.models.load_model(tmp_path / "sngan" / "model.keras")
     assert model.adversarial_loss.name == "hinge"
-    assert model.d_optimizer.beta_2 == 0.999 and model.d_optimizer.learning_rate == 2e-4
+    assert (
+        model.optimizers["discriminator"].beta_2 == 0.999
+        and model.optimizers["discriminator"].learning_rate == 2e-4
+    )
     layers = [type(layer).__name__ for layer in model.discriminator.layers]
     assert "SpectralNormalization" in layers and "BatchNormalization" not in layers
-    assert model.ema_decay == 0.9 and float(model.ema.updates) == 2  # 32 images, batch 16
+    assert (
+        model.ema_decay == 0.9 and float(model.ema["generator"].updates) == 2
+    )  # 32 images, batch 16
     assert [type(t).__name__ for t in model.tricks] == ["ADA", "R1Penalty"]
     assert model.tricks[1].weight == 5.0
     history = (tmp_path / "sngan" / "history.csv").read_text().splitlines()[0].split(",")
@@ -212,7 +219,7 @@ def test_sngan_preset_and_the_stabiliser_options(tmp_path):
         for layer in build_model("sngan", (16, 16, 1), 8, spectral_norm=False).discriminator.layers
     ]
     assert "SpectralNormalization" not in layers
-    tiny = {"out": tmp_path / "bad", "batch_size": 16}
+    tiny = {"directory": tmp_path / "bad", "batch_size": 16}
     with pytest.raises(ValueError, match="Received: ema_decay=1.0"):
         train("dcgan", data, ema_decay=1.0, **tiny)
     with pytest.raises(ValueError, match="Unknown augmentation"):
@@ -224,51 +231,66 @@ def test_sngan_preset_and_the_stabiliser_options(tmp_path):
 
 def test_train_rejects_bad_arguments(tmp_path):
     with pytest.raises(ValueError, match="Unknown model preset.*Received: 'gan3000'"):
-        train("gan3000", out=tmp_path)
+        train("gan3000", directory=tmp_path)
     with pytest.raises(ValueError, match="Received: epochs=0"):
-        train(epochs=0, out=tmp_path)
+        train(epochs=0, directory=tmp_path)
     with pytest.raises(ValueError, match="Received: verbose='loud'"):
-        train(verbose="loud", out=tmp_path)
+        train(verbose="loud", directory=tmp_path)
     assert os.listdir(tmp_path) == []  # nothing written
 
 
-def test_train_command_defaults_are_the_functions():
-    args = cli.build_parser().parse_args(["train"])
-    for name, parameter in inspect.signature(train).parameters.items():
-        if name not in ("callbacks", "verbose"):
-            assert getattr(args, name) == parameter.default, name
+def test_every_train_parameter_is_a_flag_of_the_same_name_and_the_reverse():
+    parser = next(
+        action.choices["train"]
+        for action in cli.build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    )
+    flags = {a.dest: a for a in parser._actions if a.dest not in ("help", "debug")}
+    parameters = inspect.signature(train).parameters
+    python_only = {"callbacks"}  # Callback objects
+    assert set(flags) == set(parameters) - python_only
+    args = parser.parse_args([])
+    for name, parameter in parameters.items():
+        if name in python_only:
+            continue
+        assert getattr(args, name) == parameter.default, name
+        expected = "--out" if name == "directory" else "--" + name.replace("_", "-")
+        assert flags[name].option_strings[0] == expected, name
+    # The tricks' options are among them, from the one table.
+    assert {"r1_penalty", "r1_every_n_steps", "gradient_penalty", "feature_matching"} <= set(flags)
 
 
 # Each option's help must state its default or what it does: (option, phrase).
 HELP = {
     "train": {
-        "--model": "model preset (default: dcgan)",
-        "--dataset": "fashion_mnist (default, offline)",
+        "--preset": "model preset (default: dcgan)",
+        "--dataset": "fashion_mnist (offline)",
         "--epochs": "(default: 5)",
-        "--batch-size": "(default: the preset's, 128 for cgan, mlp; 32 for dcgan; 64 for sngan; "
-        "320 for wgan, wgan_gp",
+        "--batch-size": "default: the preset's",
+        "--image-size": "resize and centre-crop a folder's images to N or HxW",
         "--out": "run folder for all outputs (default: runs/default)",
         "--latent-dim": "(default: 128)",
-        "--num-classes": "(default: largest label + 1)",
-        "--loss": "hinge, wasserstein (default: the preset's own)",
-        "--ema-decay": "moving average of the generator with this decay, e.g. 0.999, and "
-        "sample from it (default: none)",
-        "--r1": "gamma of the R1 penalty on real images, e.g. 10 (default: 0, off)",
-        "--augment": "translation,cutout,color, or ada (default: none)",
-        "--spectral-norm": "(default: the preset's, on for sngan only)",
-        "--label-smoothing": "one-sided label smoothing of the real target (default: 0)",
-        "--steps-per-epoch": "(default: whole dataset)",
-        "--seed": "seed for weights, noise and shuffling (default: 0)",
-        "--grid-every": "every N epochs (default: 1)",
-        "--backup-every": "every N steps (default: at the end of every epoch only)",
-        "--fresh": "discard a backup left in OUT by an interrupted run and start over "
-        "(default: resume from it)",
-        "--strategy": "--batch-size is the global batch, split across the replicas "
-        "(default: one device)",
-        "--tensorboard": "the image grids (needs pip install keras-gans[tensorboard]; "
-        "default: none)",
-        "--precision": "mixed_bfloat16 for CPUs with bfloat16 instructions and TPUs "
-        "(default: float32)",
+        "--num-classes": "default: largest label + 1",
+        "--loss": "wasserstein, ...; default: the preset's",
+        "--ema-decay": "moving average of the generator with this decay, e.g. 0.999; default: none",
+        "--augment": "translation,cutout,color, or ada; default: none",
+        "--reuse-fakes": "(default: True)",
+        "--spectral-norm": "default: the preset's",
+        "--label-smoothing": "one-sided label smoothing of the real target (default: 0.0)",
+        "--steps-per-epoch": "default: the whole dataset",
+        "--seed": "default: a random one, recorded in the run folder",
+        "--grid-every-n-epochs": "every N epochs (default: 1)",
+        "--backup-every-n-steps": "every N steps; default: every epoch's end only",
+        "--fresh": "discard the backup of an interrupted run in the folder and start over "
+        "(default: False)",
+        "--strategy": "default: one device",
+        "--tensorboard": "default: none",
+        "--precision": "mixed_bfloat16 (CPUs with bfloat16 instructions, TPUs) (default: float32)",
+        "--verbose": "(default: auto)",
+        **{
+            "--" + name.replace("_", "-"): f"(default: {option.default})"
+            for name, (_, option) in kg.tricks.OPTIONS.items()
+        },
     },
     "sample": {
         "--model": "path to a saved .keras model",

@@ -43,7 +43,7 @@ def test_trains_on_images_and_labels(cgan):
 def test_bad_labels_raise_before_training(cgan, labels, message):
     with pytest.raises(ValueError, match=message):
         cgan.fit(tiny_dataset(labels=labels), verbose=0)
-    assert int(cgan.d_optimizer.iterations) == 0
+    assert int(cgan.optimizers["discriminator"].iterations) == 0
 
 
 def test_a_batch_without_labels_raises(cgan):
@@ -62,7 +62,7 @@ def test_out_of_range_labels_in_a_later_batch_are_named(cgan):
         r"\[0, 7\]; expected labels in \[0, 3\)\. .* keeps the 2 steps",
     ):
         cgan.fit(tiny_dataset(labels=labels), verbose=0)
-    assert int(cgan.g_optimizer.iterations) == 2
+    assert int(cgan.optimizers["generator"].iterations) == 2
 
 
 def test_one_hot_labels_are_named(cgan):
@@ -76,7 +76,7 @@ def test_one_hot_labels_are_named(cgan):
         cgan.fit(tiny_dataset(labels=one_hot), verbose=0)
     with pytest.raises(ValueError, match=message.format(64)):
         cgan.fit(tiny_images(64), one_hot, batch_size=16, verbose=0)
-    assert int(cgan.g_optimizer.iterations) == 0
+    assert int(cgan.optimizers["generator"].iterations) == 0
 
 
 def test_generate_checks_labels_and_is_deterministic(cgan):
@@ -108,12 +108,21 @@ def test_the_label_reaches_both_networks(trained):
 def test_networks_must_be_conditional():
     with pytest.raises(ValueError, match="takes 2 input.*num_classes="):
         kg.ConditionalGAN(
-            tiny_generator(), tiny_discriminator(NUM_CLASSES), LATENT_DIM, NUM_CLASSES
+            tiny_generator(), tiny_discriminator(NUM_CLASSES), LATENT_DIM, num_classes=NUM_CLASSES
         )
     with pytest.raises(ValueError, match="num_classes=1"):
         kg.ConditionalGAN(
-            tiny_generator(NUM_CLASSES), tiny_discriminator(NUM_CLASSES), LATENT_DIM, 1
+            tiny_generator(NUM_CLASSES), tiny_discriminator(NUM_CLASSES), LATENT_DIM, num_classes=1
         )
+
+
+def test_arguments_after_latent_dim_are_keyword_only():
+    with pytest.raises(TypeError, match="positional"):
+        kg.ConditionalGAN(
+            tiny_generator(NUM_CLASSES), tiny_discriminator(NUM_CLASSES), LATENT_DIM, NUM_CLASSES
+        )
+    with pytest.raises(TypeError, match="positional"):
+        kg.GAN(tiny_generator(), tiny_discriminator(), LATENT_DIM, 0)
 
 
 def test_image_grid_draws_one_row_per_class(cgan, tmp_path):

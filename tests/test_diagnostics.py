@@ -1,9 +1,9 @@
-"""The quantities every step logs about itself (keras_gans/models/diagnostics.py)."""
+"""The quantities every step logs about itself (keras_gans.engine.diagnostics.py)."""
 
 import numpy as np
 import pytest
 
-from keras_gans.models.diagnostics import (
+from keras_gans.engine.diagnostics import (
     feature_diversity,
     gradient_norm,
     mean_pairwise_distance,

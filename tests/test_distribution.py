@@ -48,12 +48,12 @@ def test_the_training_recipe_under_a_strategy_matches_one_device(mirrored_strate
     runs = {}
     for name, strategy in (("one", None), ("mirrored", mirrored_strategy)):
         runs[name] = kg.train(
-            "dcgan", str(tmp_path / "tiny.npz"), epochs=1, out=str(tmp_path / name),
+            "dcgan", str(tmp_path / "tiny.npz"), epochs=1, directory=str(tmp_path / name),
             batch_size=16, latent_dim=8, seed=0, strategy=strategy, verbose=0,
         )  # fmt: skip
     model = runs["mirrored"].model
     assert model.distribute_strategy.num_replicas_in_sync == 2
-    assert int(model.g_optimizer.iterations.numpy()) == 2
+    assert int(model.optimizers["generator"].iterations.numpy()) == 2
     for a, b in zip(weights_of(runs["one"].model), weights_of(model), strict=True):
         np.testing.assert_allclose(b, a, rtol=1e-4, atol=1e-5)
     for name, values in runs["one"].history.items():

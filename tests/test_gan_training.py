@@ -44,7 +44,11 @@ def test_one_epoch_updates_both_networks_and_batchnorm_statistics(gan):
     for name, values in history.history.items():
         assert np.isfinite(values).all(), name
     assert 0.0 < history.history["d_real"][0] < 1.0
-    assert int(gan.d_optimizer.iterations) == int(gan.g_optimizer.iterations) == 4
+    assert (
+        int(gan.optimizers["discriminator"].iterations)
+        == int(gan.optimizers["generator"].iterations)
+        == 4
+    )
 
 
 @pytest.mark.parametrize("reuse_fakes", [True, False])
@@ -61,8 +65,8 @@ def test_logged_losses_equal_the_loss_on_the_step_inputs(reuse_fakes):
     keras.utils.set_random_seed(0)
     gan = Recording(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM, seed=0)
     gan.compile(d_optimizer="sgd", g_optimizer="sgd", run_eagerly=True, reuse_fakes=reuse_fakes)
-    gan.d_optimizer.learning_rate.assign(0.0)
-    gan.g_optimizer.learning_rate.assign(0.0)  # nothing moves: the step is recomputable
+    gan.optimizers["discriminator"].learning_rate.assign(0.0)
+    gan.optimizers["generator"].learning_rate.assign(0.0)  # nothing moves: the step is recomputable
     real = tiny_images(16)
     logs = gan.fit(tiny_dataset(n=16), epochs=1, verbose=0).history  # one step
     # Reused fakes: one draw of z serves both steps; otherwise the G step draws its own.
@@ -118,7 +122,7 @@ def test_reused_fakes_give_the_update_of_fresh_fakes_on_the_same_noise(historica
             strict=True,
         ):
             np.testing.assert_allclose(np.array(a), np.array(b), rtol=1e-4, atol=1e-6)
-    assert int(reused.g_optimizer.iterations) == 2
+    assert int(reused.optimizers["generator"].iterations) == 2
 
 
 def test_reuse_fakes_must_be_a_bool():
@@ -132,7 +136,7 @@ def test_steps_per_execution_trains_every_step():
     before = weights_of(gan.generator)
     history = gan.fit(tiny_dataset(), epochs=1, verbose=0)
     assert gan.steps_per_execution == 2
-    assert int(gan.g_optimizer.iterations) == 4
+    assert int(gan.optimizers["generator"].iterations) == 4
     assert np.isfinite(history.history["g_loss"]).all()
     assert not np.array_equal(before[0], weights_of(gan.generator)[0])
 

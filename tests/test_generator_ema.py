@@ -35,7 +35,7 @@ def test_the_average_after_k_steps_follows_the_ramped_decay():
     keras.utils.set_random_seed(0)
     gan = tiny_model(RecordingG, ema_decay=0.15, compile_kwargs={"run_eagerly": True})
     initial = [np.array(v) for v in gan.generator.weights]
-    np.testing.assert_equal([np.array(v) for v in gan.ema.generator.weights], initial)
+    np.testing.assert_equal([np.array(v) for v in gan.ema["generator"].generator.weights], initial)
     gan.fit(tiny_dataset(n=48), epochs=1, verbose=0)  # 3 generator steps
     # decay_t = min(0.15, (1 + t) / (10 + t)): 0.1, then 0.15 (capped), 0.15.
     expected = initial
@@ -43,15 +43,15 @@ def test_the_average_after_k_steps_follows_the_ramped_decay():
         expected = [decay * e + (1 - decay) * w for e, w in zip(expected, weights, strict=True)]
     trainable = [v.trainable for v in gan.generator.weights]
     for average, value, weight, is_trainable in zip(
-        gan.ema.generator.weights, expected, gan.snapshots[-1], trainable, strict=True
+        gan.ema["generator"].generator.weights, expected, gan.snapshots[-1], trainable, strict=True
     ):
         # Trainable weights are averaged; BatchNorm's moving statistics are copied.
         np.testing.assert_allclose(
             np.array(average), value if is_trainable else weight, rtol=1e-5, atol=1e-7
         )
-    assert float(gan.ema.updates) == 3
-    assert float(gan.ema.current_decay()) == pytest.approx(0.15)
-    assert not np.allclose(gan.ema.generator.weights[0], gan.generator.weights[0])
+    assert float(gan.ema["generator"].updates) == 3
+    assert float(gan.ema["generator"].current_decay()) == pytest.approx(0.15)
+    assert not np.allclose(gan.ema["generator"].generator.weights[0], gan.generator.weights[0])
 
 
 @pytest.mark.slow  # 8 s on the 2-core EPYC: CI runs it
@@ -73,7 +73,7 @@ def test_every_sampler_and_the_export_use_the_average(trained, tmp_path):
     gan = tiny_model(kg.GAN, ema_decay=0.5)
     gan.fit(tiny_dataset(n=32), epochs=1, verbose=0)
     z = kg.latent.latent_vectors(4, LATENT_DIM, seed=1)
-    from_average = np.array(gan.ema.generator(z, training=False))
+    from_average = np.array(gan.ema["generator"].generator(z, training=False))
     from_trained = np.array(gan.generator(z, training=False))
     assert not np.allclose(from_average, from_trained, atol=1e-4)
     np.testing.assert_allclose(gan.generate_from_latent(z), from_average, atol=1e-6)
@@ -84,7 +84,7 @@ def test_every_sampler_and_the_export_use_the_average(trained, tmp_path):
     np.testing.assert_allclose(images, from_average, atol=1e-5)
     # Without ema_decay, the trained generator samples (and nothing else is made).
     plain = trained(kg.GAN)
-    assert plain.ema is None and plain.sampling_generator is plain.generator
+    assert plain.ema == {} and plain.sampling_generator is plain.generator
 
 
 def test_the_average_is_saved_and_restored(tmp_path):
@@ -92,8 +92,12 @@ def test_the_average_is_saved_and_restored(tmp_path):
     gan.fit(tiny_data_for(gan, n=32), epochs=1, verbose=0)
     gan.save(tmp_path / "ema.keras")
     loaded = keras.models.load_model(tmp_path / "ema.keras")
-    assert loaded.ema_decay == 0.9 and float(loaded.ema.updates) == 2
-    for a, b in zip(gan.ema.generator.weights, loaded.ema.generator.weights, strict=True):
+    assert loaded.ema_decay == 0.9 and float(loaded.ema["generator"].updates) == 2
+    for a, b in zip(
+        gan.ema["generator"].generator.weights,
+        loaded.ema["generator"].generator.weights,
+        strict=True,
+    ):
         np.testing.assert_array_equal(np.array(a), np.array(b))
     np.testing.assert_array_equal(
         loaded.generate(labels=[0, 1, 2], seed=0), gan.generate(labels=[0, 1, 2], seed=0)
@@ -107,7 +111,7 @@ def test_a_resumed_run_with_an_average_matches_an_uninterrupted_one(tmp_path):
 
     resumed, uninterrupted = resumed_and_uninterrupted(model, tmp_path)
     assert_same_state(training_state(resumed), training_state(uninterrupted))  # EMA included
-    assert float(resumed.ema.updates) == 4
+    assert float(resumed.ema["generator"].updates) == 4
 
 
 @pytest.mark.slow  # > 10 s
@@ -134,11 +138,12 @@ def test_every_model_class_takes_an_average_augmentation_and_r1_r2(model_class):
         "run_eagerly": True,
     }
     model = tiny_model(model_class, ema_decay=0.9, compile_kwargs=compile_kwargs, **kwargs)
-    before = weights_of(model.ema.generator)
+    before = weights_of(model.ema["generator"].generator)
     logs = model.fit(tiny_data_for(model, n=16, batch_size=16), epochs=1, verbose=0).history
     assert {"r1_penalty", "r2_penalty"} <= set(logs)
     assert all(np.isfinite(v).all() for v in logs.values())
-    assert float(model.ema.updates) == 1
+    assert float(model.ema["generator"].updates) == 1
     assert any(
-        not np.allclose(a, b) for a, b in zip(before, weights_of(model.ema.generator), strict=True)
+        not np.allclose(a, b)
+        for a, b in zip(before, weights_of(model.ema["generator"].generator), strict=True)
     )

@@ -19,6 +19,7 @@ from conftest import (
     tiny_model,
     weights_of,
 )
+from helpers import gradient_penalty, one_step_of_each_player
 from keras import ops
 
 import keras_gans as kg
@@ -57,8 +58,8 @@ def test_optimizers_outputs_and_losses_under_each_policy(model_class, policy):
     model = model_of(model_class, policy)
     # Loss scaling under float16 only, for both players.
     scaled = policy == "mixed_float16"
-    assert isinstance(model.d_optimizer, LSO) is scaled
-    assert isinstance(model.g_optimizer, LSO) is scaled
+    assert isinstance(model.optimizers["discriminator"], LSO) is scaled
+    assert isinstance(model.optimizers["generator"], LSO) is scaled
     # The networks compute in low precision, their outputs are float32.
     low = policy.split("_")[1]
     assert model.discriminator.get_layer("down1_conv").compute_dtype == low
@@ -68,11 +69,10 @@ def test_optimizers_outputs_and_losses_under_each_policy(model_class, policy):
     # penalties, diagnostics) is a finite float32, and so are the new weights.
     images = tf.constant(tiny_images(8))
     labels = tf.range(8) % 3 if model_class is kg.ConditionalGAN else None
-    d_logs = model.train_discriminator(images, labels)
-    g_logs = model.train_generator(images, labels)
+    d_logs, g_logs = one_step_of_each_player(model, images, labels)
     for name, value in {**d_logs, **g_logs}.items():
         assert value.dtype == "float32" and np.isfinite(value.numpy()), name
-    for optimizer in (model.d_optimizer, model.g_optimizer):
+    for optimizer in (model.optimizers["discriminator"], model.optimizers["generator"]):
         # Applied, or (float16) skipped for overflow with the scale halved.
         applied = number(optimizer.iterations) == 1
         assert applied or (scaled and number(optimizer.dynamic_scale) == 2.0**14)
@@ -85,14 +85,16 @@ def test_user_given_optimizers_are_wrapped_and_loss_scale_optimizers_kept():
     model = model_of(
         kg.GAN, "mixed_float16", {"d_optimizer": keras.optimizers.SGD(0.1), "g_optimizer": given}
     )
-    assert isinstance(model.d_optimizer, LSO)
-    assert isinstance(model.d_optimizer.inner_optimizer, keras.optimizers.SGD)
-    assert model.g_optimizer is given
+    assert isinstance(model.optimizers["discriminator"], LSO)
+    assert isinstance(model.optimizers["discriminator"].inner_optimizer, keras.optimizers.SGD)
+    assert model.optimizers["generator"] is given
     # auto_scale_loss=False turns the wrapping off, as in Keras.
     plain = model_of(kg.GAN, "mixed_float16", {"auto_scale_loss": False})
-    assert not isinstance(plain.d_optimizer, LSO) and not isinstance(plain.g_optimizer, LSO)
+    assert not isinstance(plain.optimizers["discriminator"], LSO) and not isinstance(
+        plain.optimizers["generator"], LSO
+    )
     # Under float32 nothing is wrapped.
-    assert not isinstance(model_of(kg.GAN, "float32").d_optimizer, LSO)
+    assert not isinstance(model_of(kg.GAN, "float32").optimizers["discriminator"], LSO)
     # One optimizer object inside two wrappers is still the same optimizer twice.
     adam = keras.optimizers.Adam()
     with global_policy("mixed_float16"), pytest.raises(ValueError, match="separate optimizers"):
@@ -111,13 +113,16 @@ def test_an_overflowing_step_is_skipped_and_lowers_the_scale(model_class):
     batch = 16 if model_class is kg.GAN else 32  # one D step, or two critic steps
     history = model.fit(tiny_dataset(n=batch, batch_size=batch), epochs=1, verbose=0).history
     d_steps = 1 if model_class is kg.GAN else 2
-    assert float(model.d_optimizer.dynamic_scale) == 2.0 ** (40 - d_steps)
-    assert float(model.g_optimizer.dynamic_scale) == 2.0**39
+    assert float(model.optimizers["discriminator"].dynamic_scale) == 2.0 ** (40 - d_steps)
+    assert float(model.optimizers["generator"].dynamic_scale) == 2.0**39
     for before, after in zip(d_before, trainable_weights(model.discriminator), strict=True):
         np.testing.assert_array_equal(after, before)
     for before, after in zip(g_before, trainable_weights(model.generator), strict=True):
         np.testing.assert_array_equal(after, before)
-    assert int(model.d_optimizer.iterations) == 0 and int(model.g_optimizer.iterations) == 0
+    assert (
+        int(model.optimizers["discriminator"].iterations) == 0
+        and int(model.optimizers["generator"].iterations) == 0
+    )
     # The losses stay finite (a skipped step is not a diverged run); no update, norm 0.
     assert np.isfinite(history["d_loss"]).all() and np.isfinite(history["g_loss"]).all()
     assert history["d_grad_norm"] == [0.0] and history["g_grad_norm"] == [0.0]
@@ -133,21 +138,22 @@ def infinite_gradient_where(x, mask):
     return tf.identity(x), gradient
 
 
-class InjectedOverflow(kg.GAN):
-    """Injects inf into D's gradient from the real images whose first pixel is 0.5."""
+class InjectedOverflow(kg.tricks.Trick):
+    """A term of D's loss whose gradient is inf through the real images whose first pixel is 0.5."""
 
-    def discriminator_loss(self, real_logits, fake_logits, real_images, fake_images, labels):
-        marked = ops.cast(ops.equal(real_images[:, :1, 0, 0], 0.5), real_logits.dtype)
-        real_logits = infinite_gradient_where(real_logits, marked)
-        return super().discriminator_loss(
-            real_logits, fake_logits, real_images, fake_images, labels
-        )
+    def __init__(self, **kwargs):
+        super().__init__(1.0, **kwargs)
+
+    def discriminator_terms(self, model, state):
+        marked = ops.cast(ops.equal(state.real[:, :1, 0, 0], 0.5), state.real_logits.dtype)
+        logits = infinite_gradient_where(state.real_logits, marked)
+        return {"injected": kg.losses.global_batch_mean(0.0 * logits)}
 
 
 def injected_model(strategy):
     with global_policy("mixed_float16"), strategy.scope():
         keras.utils.set_random_seed(0)
-        model = InjectedOverflow(
+        model = kg.GAN(
             kg.networks.dcgan_generator(LATENT_DIM, (16, 16, 1), filters=16),
             # No synchronized BatchNorm, whose backward pass would carry one
             # replica's inf to the others.
@@ -155,7 +161,7 @@ def injected_model(strategy):
             latent_dim=LATENT_DIM,
             seed=0,
         )
-        model.compile()
+        model.compile(tricks=[InjectedOverflow()])
     return model
 
 
@@ -166,15 +172,15 @@ def assert_injected_overflow_is_skipped(strategy):
     d_before, g_before = trainable_weights(model.discriminator), trainable_weights(model.generator)
     history = model.fit(images, batch_size=16, epochs=1, shuffle=False, verbose=0).history
     # D's step is skipped on every replica and its scale halved ...
-    assert number(model.d_optimizer.dynamic_scale) == 2.0**14
-    assert number(model.d_optimizer.iterations) == 0
+    assert number(model.optimizers["discriminator"].dynamic_scale) == 2.0**14
+    assert number(model.optimizers["discriminator"].iterations) == 0
     for variable, before in zip(model.discriminator.trainable_variables, d_before, strict=True):
         for value in strategy.experimental_local_results(variable.value):
             np.testing.assert_array_equal(value.numpy(), before)
     assert history["d_grad_norm"] == [0.0] and np.isfinite(history["d_loss"]).all()
     # ... while G's step, whose gradient is finite, goes ahead at its own scale.
-    assert number(model.g_optimizer.dynamic_scale) == 2.0**15
-    assert number(model.g_optimizer.iterations) == 1
+    assert number(model.optimizers["generator"].dynamic_scale) == 2.0**15
+    assert number(model.optimizers["generator"].iterations) == 1
     after = trainable_weights(model.generator)
     assert any(not np.array_equal(a, b) for a, b in zip(g_before, after, strict=True))
     assert all(np.isfinite(w).all() for w in after)
@@ -197,11 +203,13 @@ def test_mixed_float16_under_mirrored_strategy_trains_finite(mirrored_strategy):
     # R1's inner tape included.
     with global_policy("mixed_float16"), mirrored_strategy.scope():
         model = tiny_model(kg.GAN, compile_kwargs={"r1_penalty": 1.0})
-    assert isinstance(model.d_optimizer, LSO) and isinstance(model.g_optimizer, LSO)
+    assert isinstance(model.optimizers["discriminator"], LSO) and isinstance(
+        model.optimizers["generator"], LSO
+    )
     history = model.fit(tiny_data_for(model, n=32, batch_size=16), epochs=1, verbose=0).history
     for name, values in history.items():
         assert np.isfinite(values).all(), name
-    assert number(model.g_optimizer.iterations) == 2
+    assert number(model.optimizers["generator"].iterations) == 2
     assert all(np.isfinite(w).all() for w in weights_of(model))
 
 
@@ -216,9 +224,9 @@ def test_logged_gradient_norm_is_unscaled_even_when_the_scale_grows():
         kg.GAN, "mixed_float16", {"d_optimizer": growing(), "g_optimizer": growing()}
     )
     images = tf.constant(tiny_images(16))
-    logs = [{**m.train_discriminator(images), **m.train_generator(images)}  # eagerly
+    logs = [dict(kv for part in one_step_of_each_player(m, images) for kv in part.items())
             for m in (fixed, growing_model)]  # fmt: skip
-    assert float(growing_model.d_optimizer.dynamic_scale) == 2.0**16
+    assert float(growing_model.optimizers["discriminator"].dynamic_scale) == 2.0**16
     for name in ("d_grad_norm", "g_grad_norm"):
         np.testing.assert_allclose(logs[1][name], logs[0][name], rtol=1e-3, err_msg=name)
 
@@ -255,7 +263,7 @@ def test_wgan_gp_norm_of_float16_gradients_has_its_epsilon():
         real, fake = (rng.uniform(-1, 1, (8, 4, 4, 1)).astype("float16") for _ in range(2))
         kernel = critic.layers[-1].kernel
         with tf.GradientTape() as tape:
-            penalty = model.gradient_penalty(real, fake)
+            penalty = gradient_penalty(model, real, fake)
         gradient = tape.gradient(penalty, kernel)
     assert penalty.dtype == "float32"
     assert float(penalty) == pytest.approx(1.0, abs=1e-5)
@@ -274,7 +282,8 @@ def test_r1_inner_tape_is_loss_scaled():
             model = kg.GAN(kg.networks.mlp_generator(LATENT_DIM, (16, 16, 1)), d, LATENT_DIM)
             model.compile(r1_penalty=1.0, **compile_kwargs)
             images = tf.constant(tiny_images(16))
-            return float(model.tricks[0].gradient_penalty(model, images, None))
+            state = model.judge(images, images, None)
+            return float(model.tricks[0].gradient_penalty(model, images, state))
 
     reference = penalty("float32", {})
     assert 0 < reference < 1e-11
@@ -286,14 +295,16 @@ def test_r1_inner_tape_is_loss_scaled():
 
 def test_loss_scale_state_is_saved_and_restored(tmp_path):
     model = model_of(kg.GAN, "mixed_float16")
-    model.d_optimizer.dynamic_scale.assign(128.0)
+    model.optimizers["discriminator"].dynamic_scale.assign(128.0)
     model.fit(tiny_dataset(n=16), epochs=1, verbose=0)
     path = str(tmp_path / "mixed.keras")
     model.save(path)
     with global_policy("float32"):  # the file, not the global policy, decides
         loaded = keras.models.load_model(path)
-    assert isinstance(loaded.d_optimizer, LSO) and isinstance(loaded.g_optimizer, LSO)
-    assert float(loaded.d_optimizer.dynamic_scale) == 128.0
+    assert isinstance(loaded.optimizers["discriminator"], LSO) and isinstance(
+        loaded.optimizers["generator"], LSO
+    )
+    assert float(loaded.optimizers["discriminator"].dynamic_scale) == 128.0
     assert loaded.discriminator.get_layer("down1_conv").compute_dtype == "float16"
     np.testing.assert_array_equal(loaded.generate(4, seed=0), model.generate(4, seed=0))
 
@@ -302,13 +313,15 @@ def test_train_recipe_builds_under_the_precision_asked_and_restores_the_policy(t
     pixels = ((tiny_images(32) + 1) * 127.5).astype("uint8")
     np.savez(tmp_path / "tiny.npz", x=pixels)
     run = kg.train(
-        "dcgan", str(tmp_path / "tiny.npz"), epochs=1, out=str(tmp_path / "run"),
+        "dcgan", str(tmp_path / "tiny.npz"), epochs=1, directory=str(tmp_path / "run"),
         batch_size=16, latent_dim=8, verbose=0, precision="mixed_float16",
     )  # fmt: skip
     assert run.model.discriminator.get_layer("down1_conv").compute_dtype == "float16"
-    assert isinstance(run.model.d_optimizer, LSO) and isinstance(run.model.g_optimizer, LSO)
+    assert isinstance(run.model.optimizers["discriminator"], LSO) and isinstance(
+        run.model.optimizers["generator"], LSO
+    )
     assert all(np.isfinite(values).all() for values in run.history.values())
     assert keras.mixed_precision.global_policy().name == "float32"
     with pytest.raises(ValueError, match="Received: precision='half'"):
-        kg.train(out=str(tmp_path / "bad"), precision="half")
+        kg.train(directory=str(tmp_path / "bad"), precision="half")
     assert not (tmp_path / "bad").exists()  # refused before any work

@@ -172,7 +172,7 @@ def test_gan_with_virtual_batch_norm_and_minibatch_trains_saves_and_loads(
     assert len(vbn) == 2 and not any(layer.reference_is_set for layer in vbn)
     labels = tiny_labels(32) if num_classes else None
     model.fit(tiny_dataset(32, 16, labels), epochs=1, verbose=0)
-    assert int(model.g_optimizer.iterations) == 2
+    assert int(model.optimizers["generator"].iterations) == 2
     assert all(float(layer.reference_size) > 0 for layer in vbn)
 
     path = tmp_path / "model.keras"
@@ -266,7 +266,7 @@ def test_mlp_gan_trains_on_the_ring_of_gaussians():
     gan.compile(run_eagerly=True)
     before = weights_of(g)
     gan.fit(points, batch_size=32, epochs=1, verbose=0)
-    assert int(gan.g_optimizer.iterations) == 2
+    assert int(gan.optimizers["generator"].iterations) == 2
     assert any(not np.array_equal(a, b) for a, b in zip(before, weights_of(g), strict=True))
     assert gan.generate(5, seed=0).shape == (5, 2)
 

@@ -27,7 +27,7 @@ class NaNInUpdate(kg.GAN):
     def train_step(self, data):
         logs = super().train_step(data)  # logged before the NaN: finite
         kernel = self.discriminator.get_layer("logit").kernel
-        poisoned = self.g_optimizer.iterations == self.nan_step
+        poisoned = self.optimizers["generator"].iterations == self.nan_step
         kernel.assign(tf.where(poisoned, tf.fill(kernel.shape, np.nan), kernel))
         return logs
 
@@ -40,7 +40,11 @@ def poisoned_model(nan_step):
 
 
 def state(model):
-    variables = [*model.weights, *model.d_optimizer.variables, *model.g_optimizer.variables]
+    variables = [
+        *model.weights,
+        *model.optimizers["discriminator"].variables,
+        *model.optimizers["generator"].variables,
+    ]
     return [np.array(v) for v in variables]
 
 
@@ -59,7 +63,7 @@ class States(keras.callbacks.Callback):
         self.by_step[0] = state(self.model)
 
     def on_train_batch_end(self, batch, logs=None):
-        self.by_step[int(self.model.g_optimizer.iterations)] = state(self.model)
+        self.by_step[int(self.model.optimizers["generator"].iterations)] = state(self.model)
 
 
 def assert_same(actual, expected):
@@ -101,7 +105,7 @@ def test_a_nan_never_reaches_the_backup(nan_step, save_freq, kept_step, tmp_path
         resumed = tiny_model(kg.GAN, seed=7, compile_kwargs={"run_eagerly": True})
         backup = keras.callbacks.BackupAndRestore(tmp_path / "backup")
         resumed.fit(tiny_data_for(resumed), epochs=2, callbacks=[backup], verbose=0)
-        assert is_finite(state(resumed)) and int(resumed.g_optimizer.iterations) == 8
+        assert is_finite(state(resumed)) and int(resumed.optimizers["generator"].iterations) == 8
 
 
 def fit_recording_warnings(model, callbacks):

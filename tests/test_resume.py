@@ -16,7 +16,8 @@ from test_cli import KERAS_GANS, TINY, save_npz
 
 import keras_gans as kg
 from keras_gans import cli
-from keras_gans.train import RESUME_FILE, train
+from keras_gans.runs import RESUME_FILE
+from keras_gans.train import train
 
 STEPS_PER_EPOCH = 4  # tiny_data_for: 64 images in batches of 16
 MODEL_KWARGS = {
@@ -30,8 +31,8 @@ MODEL_KWARGS = {
 def training_state(model):
     return {
         "weights": [v.numpy() for v in model.weights],
-        "d_optimizer": [v.numpy() for v in model.d_optimizer.variables],
-        "g_optimizer": [v.numpy() for v in model.g_optimizer.variables],
+        "d_optimizer": [v.numpy() for v in model.optimizers["discriminator"].variables],
+        "g_optimizer": [v.numpy() for v in model.optimizers["generator"].variables],
         "noise": model.seed_generator.state.numpy(),
     }
 
@@ -177,7 +178,7 @@ def test_a_corrupted_backup_without_a_previous_one_is_an_error_not_a_restart(tmp
         fresh.fit(
             data, epochs=3, callbacks=[keras.callbacks.BackupAndRestore(backup_dir)], verbose=0
         )
-    assert int(fresh.g_optimizer.iterations) == 0
+    assert int(fresh.optimizers["generator"].iterations) == 0
 
 
 class PoisonDiscriminator(keras.callbacks.Callback):
@@ -230,7 +231,9 @@ def history_epochs(run):
 def test_train_resumes_its_run_folder_and_logs_every_epoch_once(tmp_path, capsys):
     run = tmp_path / "run"
     data = save_npz(tmp_path / "tiny.npz", n=32)  # 2 steps per epoch
-    kwargs = dict(dataset=data, epochs=4, out=run, batch_size=16, latent_dim=8, grid_every=4)
+    kwargs = dict(
+        dataset=data, epochs=4, directory=run, batch_size=16, latent_dim=8, grid_every_n_epochs=4
+    )
     with pytest.raises(RuntimeError, match="simulated crash"):
         train(**kwargs, callbacks=[Crash(epoch=2, step=1)], verbose=0)
     assert json.loads((run / RESUME_FILE).read_text()) == {"epoch": 2}
@@ -243,7 +246,7 @@ def test_train_resumes_its_run_folder_and_logs_every_epoch_once(tmp_path, capsys
     model, history = train(**kwargs, callbacks=[canary], verbose=2)
     assert "Resuming the interrupted run from" in capsys.readouterr().out
     assert canary.epochs == [2, 3] and int(canary.start["g_optimizer"][0]) == 2 * 2
-    assert int(model.g_optimizer.iterations) == 4 * 2
+    assert int(model.optimizers["generator"].iterations) == 4 * 2
     assert history_epochs(run) == [0, 1, 2, 3] and len(history["g_loss"]) == 4
     assert not (run / "backup").exists() and not (run / RESUME_FILE).exists()
 
@@ -252,7 +255,7 @@ def test_train_resumes_its_run_folder_and_logs_every_epoch_once(tmp_path, capsys
 def test_fresh_discards_an_interrupted_run(tmp_path, capsys):
     run = tmp_path / "run"
     data = save_npz(tmp_path / "tiny.npz", n=32)
-    kwargs = dict(dataset=data, epochs=2, out=run, batch_size=16, latent_dim=8, verbose=2)
+    kwargs = dict(dataset=data, epochs=2, directory=run, batch_size=16, latent_dim=8, verbose=2)
     with pytest.raises(RuntimeError, match="simulated crash"):
         train(**kwargs, callbacks=[Crash(epoch=1, step=0)])
     assert (run / "backup").is_dir()
@@ -296,4 +299,8 @@ def test_keras_gans_train_resumes_after_being_killed(tmp_path, monkeypatch, caps
     assert not (tmp_path / "run" / "backup").exists() and not metadata.exists()
     model = keras.models.load_model(tmp_path / "run" / "model.keras")
     # The optimizers went on counting from the backup: 12 epochs of 2 steps in all.
-    assert int(model.g_optimizer.iterations) == int(model.d_optimizer.iterations) == 12 * 2
+    assert (
+        int(model.optimizers["generator"].iterations)
+        == int(model.optimizers["discriminator"].iterations)
+        == 12 * 2
+    )

@@ -36,8 +36,8 @@ def test_save_and_load_round_trip(tmp_path):
     for a, b in zip(weights_of(gan), weights_of(loaded), strict=True):
         np.testing.assert_array_equal(a, b)
     for opt, opt_loaded in (
-        (gan.d_optimizer, loaded.d_optimizer),
-        (gan.g_optimizer, loaded.g_optimizer),
+        (gan.optimizers["discriminator"], loaded.optimizers["discriminator"]),
+        (gan.optimizers["generator"], loaded.optimizers["generator"]),
     ):
         assert int(opt_loaded.iterations) == int(opt.iterations) == 4
         for a, b in zip(_optimizer_state(opt), _optimizer_state(opt_loaded), strict=True):
@@ -52,7 +52,7 @@ def test_save_and_load_round_trip(tmp_path):
     # Training continues identically from the loaded state.
     gan.fit(tiny_dataset(), epochs=1, verbose=0)
     loaded.fit(tiny_dataset(), epochs=1, verbose=0)
-    assert int(loaded.g_optimizer.iterations) == 8
+    assert int(loaded.optimizers["generator"].iterations) == 8
     for a, b in zip(weights_of(gan.generator), weights_of(loaded.generator), strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
 
@@ -96,8 +96,8 @@ def test_every_model_class_round_trips_with_optimizer_state(model_class, tmp_pat
         loaded.generate_from_latent(z, labels), model.generate_from_latent(z, labels)
     )
     for opt, opt_loaded in (
-        (model.d_optimizer, loaded.d_optimizer),
-        (model.g_optimizer, loaded.g_optimizer),
+        (model.optimizers["discriminator"], loaded.optimizers["discriminator"]),
+        (model.optimizers["generator"], loaded.optimizers["generator"]),
     ):
         assert (
             type(opt_loaded) is type(opt) and int(opt_loaded.iterations) == int(opt.iterations) > 0

@@ -336,9 +336,9 @@ def test_plugs_into_a_gan_with_an_ema_copy():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # ends in tanh: no warning
         model = kg.GAN(g, d, latent_dim=LATENT, ema_decay=0.999, seed=0)
-    ema = model.ema.generator  # keras.models.clone_model of g
+    ema = model.ema["generator"].generator  # keras.models.clone_model of g
     g(normal(4, LATENT), training=True)
-    model.ema.update(g)
+    model.ema["generator"].update(g)
     np.testing.assert_array_equal(
         ema.get_layer("truncation").w_avg, g.get_layer("truncation").w_avg
     )

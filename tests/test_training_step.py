@@ -21,25 +21,26 @@ from keras_gans.losses import global_batch_mean
 DIAGNOSTICS = {"d_grad_norm", "g_grad_norm", "diversity"}
 
 
-class Hooked(kg.GAN):
-    """Records what the hooks see and logs values of its own."""
+class PixelGap(kg.tricks.Trick):
+    """A term of G's loss that reads the real batch: a new trick is one class, no step copied."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, weight=0.0, **kwargs):
+        super().__init__(weight, **kwargs)
         self.seen = []
 
-    def generator_loss(self, fake_logits, fake_images, real_images, labels):
-        loss, logs = super().generator_loss(fake_logits, fake_images, real_images, labels)
-        self.seen.append(np.array(real_images))
-        # A new term that reads the real batch, logged under a new name.
-        gap = global_batch_mean(ops_mean_gap(fake_images, real_images))
-        return loss + 0.0 * gap, {**logs, "pixel_gap": gap}
+    def generator_terms(self, model, state):
+        self.seen.append(np.array(state.real))
+        return {"pixel_gap": global_batch_mean(ops_mean_gap(state.fake, state.real))}
+
+
+class Hooked(kg.GAN):
+    """Logs values of its own from the after-step hooks."""
 
     def after_discriminator_step(self):
-        return {"d_steps": global_batch_mean(tf.ones(()))}
+        return {**super().after_discriminator_step(), "d_steps": global_batch_mean(tf.ones(()))}
 
     def after_generator_step(self):
-        return {"g_steps": global_batch_mean(2.0 * tf.ones(()))}
+        return {**super().after_generator_step(), "g_steps": global_batch_mean(2.0 * tf.ones(()))}
 
 
 def ops_mean_gap(fake_images, real_images):
@@ -52,7 +53,8 @@ def ops_mean_gap(fake_images, real_images):
 def test_hooks_see_the_real_batch_and_new_log_names_need_no_other_change():
     keras.utils.set_random_seed(0)
     gan = Hooked(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM, seed=0)
-    gan.compile(run_eagerly=True)
+    gap = PixelGap()
+    gan.compile(tricks=[gap], run_eagerly=True)
     history = gan.fit(tiny_dataset(n=32), epochs=1, verbose=0).history
     assert set(history) == {
         "d_loss", "d_real", "d_fake", "d_steps", "g_loss", "pixel_gap", "g_steps",
@@ -60,8 +62,8 @@ def test_hooks_see_the_real_batch_and_new_log_names_need_no_other_change():
     }  # fmt: skip
     assert history["d_steps"] == [1.0] and history["g_steps"] == [2.0]
     assert history["pixel_gap"][0] > 0
-    # generator_loss saw the step's real batch, batch by batch.
-    np.testing.assert_array_equal(np.concatenate(gan.seen), tiny_images(32))
+    # The term saw the step's real batch, batch by batch.
+    np.testing.assert_array_equal(np.concatenate(gap.seen), tiny_images(32))
 
 
 class CountsTraces(kg.GAN):
@@ -145,7 +147,7 @@ def test_validation_logs_the_discriminator_on_held_out_images():
     # d_real is D's mean probability on the held-out images, in inference mode.
     logits = np.array(gan.discriminator(held_out, training=False))
     assert logs["d_real"] == pytest.approx(float(np.mean(1 / (1 + np.exp(-logits)))), rel=1e-5)
-    assert int(gan.d_optimizer.iterations) == 2  # evaluate trains nothing
+    assert int(gan.optimizers["discriminator"].iterations) == 2  # evaluate trains nothing
 
 
 def test_generate_and_the_served_generate_uint8_draw_the_same_noise(exported):

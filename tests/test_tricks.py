@@ -19,6 +19,7 @@ from test_distribution import assert_same_training
 from test_resume import assert_same_state, resumed_and_uninterrupted, training_state
 
 import keras_gans as kg
+from keras_gans.engine import StepState
 from keras_gans.tricks import FeatureMatching, InstanceNoise
 
 ALL_TRICKS = {
@@ -26,7 +27,7 @@ ALL_TRICKS = {
     "historical_averaging": 1e-2,
     "instance_noise": 0.2,
     "r1_penalty": 1.0,
-    "r1_interval": 2,
+    "r1_every_n_steps": 2,
     "r2_penalty": 0.5,
 }
 
@@ -34,9 +35,8 @@ ALL_TRICKS = {
 def test_feature_matching_term_is_the_squared_distance_of_feature_means():
     real = np.array([[1.0, 2.0], [3.0, 0.0]], "float32")  # mean (2, 1)
     fake = np.array([[0.0, 0.0], [1.0, 4.0], [2.0, -1.0]], "float32")  # mean (1, 1)
-    term = FeatureMatching(1.0).generator_terms(
-        None, {"real_features": real, "fake_features": fake}
-    )
+    state = StepState(real=None, fake=None, real_features=real, fake_features=fake)
+    term = FeatureMatching(1.0).generator_terms(None, state)
     assert float(term["feature_matching"]) == pytest.approx((2 - 1) ** 2 + (1 - 1) ** 2)
 
 
@@ -71,7 +71,7 @@ def test_historical_average_is_the_running_mean_of_past_weights():
     for average, mean in zip(trick.averages["d"], expected, strict=True):
         np.testing.assert_allclose(np.array(average), mean, rtol=1e-5, atol=1e-7)
     # The term: sum over D's weights of ||theta - historical mean||^2 (unweighted).
-    term = float(trick.discriminator_terms(gan, {})["d_historical_average"])
+    term = float(trick.discriminator_terms(gan, None)["d_historical_average"])
     hand = sum(np.sum((w - m) ** 2) for w, m in zip(gan.snapshots[-1], expected, strict=True))
     assert term == pytest.approx(hand, rel=1e-4)
     assert term > 0
@@ -80,7 +80,7 @@ def test_historical_average_is_the_running_mean_of_past_weights():
 def test_historical_averaging_starts_at_zero_and_penalises_both_players():
     gan = tiny_model(kg.GAN, compile_kwargs={"historical_averaging": 1.0, "run_eagerly": True})
     (trick,) = gan.tricks
-    assert float(trick.generator_terms(gan, {})["g_historical_average"]) == 0.0  # no past yet
+    assert float(trick.generator_terms(gan, None)["g_historical_average"]) == 0.0  # no past yet
     # Step 2 compares the weights with the mean of one snapshot, themselves: 0.
     logs = gan.fit(tiny_dataset(n=48), epochs=1, verbose=0).history  # from step 3 on, > 0
     assert logs["g_historical_average"][0] > 0 and logs["d_historical_average"][0] > 0
@@ -90,7 +90,7 @@ def test_historical_averaging_starts_at_zero_and_penalises_both_players():
 def test_instance_noise_falls_linearly_to_zero(step, expected):
     gan = tiny_model(kg.GAN, compile_kwargs={"instance_noise": 0.3, "instance_noise_steps": 1000})
     (trick,) = gan.tricks
-    gan.g_optimizer.iterations.assign(step)
+    gan.optimizers["generator"].iterations.assign(step)
     assert float(trick.stddev(gan)) == pytest.approx(expected)
     images = np.zeros((64, 16, 16, 1), "float32")
     noisy = np.array(trick.augment(images, gan))
@@ -171,9 +171,8 @@ def test_feature_matching_under_mirrored_strategy_averages_the_replicas_terms(mi
     features = np.random.default_rng(0).standard_normal((4, 8, 3)).astype("float32")
 
     def replica_term(real, fake):
-        return trick.generator_terms(None, {"real_features": real, "fake_features": fake})[
-            "feature_matching"
-        ]
+        state = StepState(real=None, fake=None, real_features=real, fake_features=fake)
+        return trick.generator_terms(None, state)["feature_matching"]
 
     def per_replica(i):
         return features[2 * i], features[2 * i + 1]
@@ -230,7 +229,7 @@ def test_r1_penalty_is_half_the_squared_gradient_norm_on_real_images():
     gan = linear_critic_gan(w, r1_penalty=10.0)
     (trick,) = gan.tricks
     real = np.random.default_rng(1).uniform(-1, 1, (8, 4, 4, 1)).astype("float32")
-    terms = trick.discriminator_terms(gan, {"real_images": tf.constant(real), "labels": None})
+    terms = trick.discriminator_terms(gan, StepState(real=tf.constant(real), fake=None))
     assert float(terms["r1_penalty"]) == pytest.approx(0.5 * np.sum(w**2), rel=1e-5)
     # In the step, D's loss gets gamma times the logged term.
     logs = gan.fit(real, batch_size=8, epochs=1, verbose=0).history
@@ -239,31 +238,32 @@ def test_r1_penalty_is_half_the_squared_gradient_norm_on_real_images():
 
 def test_lazy_r1_is_computed_every_k_steps_and_scaled_by_k():
     w = np.random.default_rng(0).standard_normal(16)
-    gan = linear_critic_gan(w, r1_penalty=1.0, r1_interval=4)
+    gan = linear_critic_gan(w, r1_penalty=1.0, r1_every_n_steps=4)
     (trick,) = gan.tricks
-    step = {"real_images": tf.zeros((8, 4, 4, 1)), "labels": None}
+    step = StepState(real=tf.zeros((8, 4, 4, 1)), fake=None)
     full = 0.5 * np.sum(w**2)
+    # Due on the training steps (generator updates) that are multiples of 4.
     for iteration, expected in ((0, 4 * full), (1, 0.0), (3, 0.0), (8, 4 * full)):
-        gan.d_optimizer.iterations.assign(iteration)
+        gan.optimizers["generator"].iterations.assign(iteration)
         assert float(trick.discriminator_terms(gan, step)["r1_penalty"]) == pytest.approx(
             expected, rel=1e-5
         ), iteration
-    with pytest.raises(ValueError, match="Received: r1_interval=0"):
-        linear_critic_gan(w, r1_penalty=1.0, r1_interval=0)
-    assert gan.get_compile_config()["r1_interval"] == 4
+    with pytest.raises(ValueError, match="Received: r1_every_n_steps=0"):
+        linear_critic_gan(w, r1_penalty=1.0, r1_every_n_steps=0)
+    assert gan.get_compile_config()["tricks"][0]["config"]["every_n_steps"] == 4
 
 
 def test_r2_penalty_is_half_the_squared_gradient_norm_on_generated_images():
     w = np.random.default_rng(0).standard_normal(16)
-    gan = linear_critic_gan(w, r2_penalty=3.0, r2_interval=2)
+    gan = linear_critic_gan(w, r2_penalty=3.0, r2_every_n_steps=2)
     (trick,) = gan.tricks
     assert type(trick).__name__ == "R2Penalty"
     fake = tf.random.uniform((8, 4, 4, 1), -1, 1)
-    terms = trick.discriminator_terms(gan, {"fake_images": fake, "labels": None})
+    terms = trick.discriminator_terms(gan, StepState(real=None, fake=fake))
     assert float(terms["r2_penalty"]) == pytest.approx(2 * 0.5 * np.sum(w**2), rel=1e-5)
-    assert gan.get_compile_config()["r2_penalty"] == 3.0
-    assert gan.get_compile_config()["r2_interval"] == 2
+    (saved,) = gan.get_compile_config()["tricks"]
+    assert saved["config"]["weight"] == 3.0 and saved["config"]["every_n_steps"] == 2
     with pytest.raises(ValueError, match=r"`r2_penalty` must be >= 0. .*=-1.0"):
         gan.compile(r2_penalty=-1.0)
-    with pytest.raises(ValueError, match=r"Received: r2_interval=1.5"):
-        gan.compile(r2_penalty=1.0, r2_interval=1.5)
+    with pytest.raises(ValueError, match=r"Received: r2_every_n_steps=1.5"):
+        gan.compile(r2_penalty=1.0, r2_every_n_steps=1.5)

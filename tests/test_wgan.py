@@ -10,8 +10,11 @@ from conftest import (
     tiny_images,
     tiny_model,
 )
+from helpers import gradient_penalty
 
 import keras_gans as kg
+from keras_gans.engine.critic_steps import deal
+from keras_gans.tricks import GradientPenalty
 
 SHAPE = (4, 4, 1)
 
@@ -33,7 +36,7 @@ def images(seed, n=8):
 def test_gradient_penalty_is_zero_for_a_unit_norm_linear_critic():
     w = np.random.default_rng(0).standard_normal(16)
     gan = linear_critic_gan(w / np.linalg.norm(w))
-    assert float(gan.gradient_penalty(images(1), images(2))) == pytest.approx(0.0, abs=1e-6)
+    assert float(gradient_penalty(gan, images(1), images(2))) == pytest.approx(0.0, abs=1e-6)
 
 
 @pytest.mark.parametrize("scale", [0.0, 0.3, 2.5])
@@ -42,15 +45,15 @@ def test_gradient_penalty_matches_the_closed_form_for_a_linear_critic(scale):
     w = scale * w / np.linalg.norm(w)
     gan = linear_critic_gan(w, gp_weight=10.0)
     gan.compile()
-    penalty = float(gan.gradient_penalty(images(1), images(2)))
+    penalty = float(gradient_penalty(gan, images(1), images(2)))
     # sqrt(||w||^2 + 1e-12) differs from ||w|| by at most 1e-6.
     assert penalty == pytest.approx((np.linalg.norm(w) - 1) ** 2, abs=1e-5)
     # In the critic loss it is weighted by gp_weight.
     real, fake = images(1), images(2)
     real_logits, fake_logits = gan.discriminator(real), gan.discriminator(fake)
-    loss, logs = gan.discriminator_loss(real_logits, fake_logits, real, fake, None)
     wasserstein_part = float(np.mean(fake_logits) - np.mean(real_logits))
-    assert float(loss) == pytest.approx(
+    logs = gan.discriminator_step([gan.judge(tf.constant(real), tf.constant(fake), None)])
+    assert float(logs["d_loss"]) == pytest.approx(
         wasserstein_part + 10.0 * (np.linalg.norm(w) - 1) ** 2, abs=1e-4
     )
     assert float(logs["gradient_penalty"]) == pytest.approx(penalty)
@@ -58,23 +61,24 @@ def test_gradient_penalty_matches_the_closed_form_for_a_linear_critic(scale):
 
 def test_interpolation_weights_are_uniform_per_sample():
     gan = linear_critic_gan(np.ones(16))
-    alpha = np.array(gan.interpolation_weights(256))
+    trick = GradientPenalty(10.0)
+    alpha = np.array(trick.interpolation_weights(gan, 256))
     assert alpha.shape == (256, 1, 1, 1)
     assert alpha.min() >= 0.0 and alpha.max() <= 1.0
     assert len(np.unique(alpha)) == 256  # one draw per sample
     assert 0.4 < alpha.mean() < 0.6  # U(0, 1) has mean 1/2
-    assert not np.array_equal(alpha, np.array(gan.interpolation_weights(256)))
+    assert not np.array_equal(alpha, np.array(trick.interpolation_weights(gan, 256)))
 
 
 def test_no_nan_when_real_equals_fake():
     gan = linear_critic_gan(np.zeros(16))  # zero gradient: the worst case for sqrt
     x = images(3)
-    assert np.isfinite(float(gan.gradient_penalty(x, x)))
+    assert np.isfinite(float(gradient_penalty(gan, x, x)))
     critic = gan.discriminator
     import tensorflow as tf
 
     with tf.GradientTape() as tape:
-        penalty = gan.gradient_penalty(x, x)
+        penalty = gradient_penalty(gan, x, x)
     grads = tape.gradient(penalty, critic.trainable_variables)
     assert all(np.isfinite(np.array(g)).all() for g in grads if g is not None)
 
@@ -98,8 +102,8 @@ def test_wgan_clipping_keeps_critic_weights_in_range():
 def test_critic_optimizer_advances_critic_steps_times_per_generator_step(model_class, critic_steps):
     model = tiny_model(model_class, critic_steps=critic_steps, compile_kwargs={"run_eagerly": True})
     history = model.fit(tiny_data_for(model, n=48, batch_size=12), epochs=1, verbose=0).history
-    assert int(model.g_optimizer.iterations) == 4
-    assert int(model.d_optimizer.iterations) == 4 * critic_steps
+    assert int(model.optimizers["generator"].iterations) == 4
+    assert int(model.optimizers["discriminator"].iterations) == 4 * critic_steps
     assert set(history) >= {"d_loss", "g_loss", "wasserstein"}
     assert np.isfinite(history["wasserstein"]).all()
 
@@ -108,9 +112,9 @@ def test_each_critic_step_sees_different_real_images():
     seen = []
 
     class Recording(kg.WGAN):
-        def train_discriminator(self, real_images, labels=None, fake_images=None):
-            seen.append(real_images)
-            return super().train_discriminator(real_images, labels, fake_images)
+        def discriminator_step(self, states):
+            seen.append(states[0].real)
+            return super().discriminator_step(states)
 
     model = tiny_model(Recording, critic_steps=4, compile_kwargs={"run_eagerly": True})
     model.fit(tiny_data_for(model, n=16, batch_size=16), epochs=1, verbose=0)
@@ -127,25 +131,28 @@ def test_a_last_batch_smaller_than_critic_steps_is_dealt_round():
     model = tiny_model(kg.WGAN, critic_steps=3, compile_kwargs={"run_eagerly": True})
     data = tf.data.Dataset.from_tensor_slices(tiny_images(8)).batch(3)  # batches 3, 3, 2
     model.fit(data, epochs=1, verbose=0)
-    assert int(model.g_optimizer.iterations) == 3 and int(model.d_optimizer.iterations) == 9
+    assert (
+        int(model.optimizers["generator"].iterations) == 3
+        and int(model.optimizers["discriminator"].iterations) == 9
+    )
     assert all(np.isfinite(np.array(v)).all() for v in model.weights)
     # The batch of 2 is dealt round: critic step i trains on image i mod 2 ...
     images = np.arange(7, dtype="float32").reshape(7, 1, 1, 1)
     labels = np.arange(7, dtype="int32")
-    parts = model.deal_batch(tf.constant(images[:2]), tf.constant(labels[:2]))
+    parts = [deal(tf.constant(images[:2]), tf.constant(labels[:2]), 3, i) for i in range(3)]
     assert [np.array(part).tolist() for _, part in parts] == [[0], [1], [0]]
     assert [np.array(x)[:, 0, 0, 0].tolist() for x, _ in parts] == [[0], [1], [0]]
     # ... and a full batch as before: step i gets images i, i + 3, ... (7 = 6 + 1 left out).
-    parts = model.deal_batch(tf.constant(images), None)
+    parts = [deal(tf.constant(images), None, 3, i) for i in range(3)]
     assert [np.array(x)[:, 0, 0, 0].tolist() for x, _ in parts] == [[0, 3], [1, 4], [2, 5]]
 
 
 def test_defaults_follow_the_papers():
     wgan, wgan_gp = tiny_model(kg.WGAN), tiny_model(kg.WGANGP)
-    assert isinstance(wgan.d_optimizer, keras.optimizers.RMSprop)
-    assert float(wgan.d_optimizer.learning_rate) == pytest.approx(5e-5)
+    assert isinstance(wgan.optimizers["discriminator"], keras.optimizers.RMSprop)
+    assert float(wgan.optimizers["discriminator"].learning_rate) == pytest.approx(5e-5)
     assert (wgan.critic_steps, wgan.clip_value) == (5, 0.01)
-    opt = wgan_gp.g_optimizer
+    opt = wgan_gp.optimizers["generator"]
     assert isinstance(opt, keras.optimizers.Adam)
     assert (float(opt.learning_rate), opt.beta_1, opt.beta_2) == pytest.approx((1e-4, 0.0, 0.9))
     assert (wgan_gp.critic_steps, wgan_gp.gp_weight) == (5, 10.0)
@@ -174,7 +181,7 @@ def test_wgan_gp_trains_on_2d_points():
         seed=0,
     )
     wgan.compile(run_eagerly=True)
-    assert wgan.interpolation_weights(5, rank=2).shape == (5, 1)
+    assert GradientPenalty(1.0).interpolation_weights(wgan, 5, rank=2).shape == (5, 1)
     points = kg.data.toy_mixture("ring8", 32, seed=0) / 1.1
     history = wgan.fit(points, batch_size=16, epochs=1, verbose=0).history
     assert np.isfinite(history["gradient_penalty"]).all() and history["gradient_penalty"][0] > 0

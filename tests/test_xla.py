@@ -56,7 +56,7 @@ for name, model in models.items():
     report[name] = {
         "jit_compile": model.jit_compile,
         "finite": bool(all(np.isfinite(v).all() for v in history.values())),
-        "g_iterations": int(model.g_optimizer.iterations),
+        "g_iterations": int(model.optimizers["generator"].iterations),
     }
 # A saved jit-compiled model comes back jit-compiled and keeps training under XLA.
 path = os.path.join(sys.argv[1], "jit.keras")
@@ -67,7 +67,7 @@ history = loaded.fit(data_for(first), verbose=0).history
 report["loaded"] = {
     "jit_compile": loaded.jit_compile,
     "finite": bool(all(np.isfinite(v).all() for v in history.values())),
-    "g_iterations": int(loaded.g_optimizer.iterations),
+    "g_iterations": int(loaded.optimizers["generator"].iterations),
 }
 print(json.dumps(report))
 """

@@ -55,8 +55,6 @@ class ADA(Trick):
         Limited Data", NeurIPS 2020.
     """
 
-    compile_argument = "augment"
-
     def __init__(
         self,
         target=0.6,
@@ -108,9 +106,9 @@ class ADA(Trick):
             images = ops.where(applied, OPERATIONS[name](images, uniform), images)
         return images
 
-    def discriminator_terms(self, model, step):
+    def discriminator_terms(self, model, state):
         # Not a loss term: this step's E[sign(D(real))], summed into the heuristic.
-        real_logits = ops.stop_gradient(step["real_logits"])
+        real_logits = ops.stop_gradient(state.real_logits)
         mean_sign = global_batch_mean(ops.sign(ops.cast(real_logits, "float32")))
         batch = ops.cast(ops.shape(real_logits)[0] * num_replicas(), "float32")
         if num_replicas() > 1:
@@ -129,9 +127,6 @@ class ADA(Trick):
         for total in (self.sign_sum, self.steps, self.images):
             total.assign(ops.where(due, 0.0, total))
         return {"ada_p": global_batch_mean(self.p), "ada_rt": global_batch_mean(self.rt)}
-
-    def compile_config(self):
-        return {"augment": keras.saving.serialize_keras_object(self)}
 
     def get_config(self):
         return {

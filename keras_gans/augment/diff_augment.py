@@ -39,8 +39,6 @@ class DiffAugment(Trick):
         Training", NeurIPS 2020.
     """
 
-    compile_argument = "augment"
-
     def __init__(self, policy="translation,cutout,color", **kwargs):
         super().__init__(1.0, **kwargs)
         self.operations = parse_policy(policy)
@@ -51,9 +49,6 @@ class DiffAugment(Trick):
         for name in self.operations:
             images = OPERATIONS[name](images, uniform)
         return images
-
-    def compile_config(self):
-        return {"augment": self.policy}
 
     def get_config(self):
         return {**super().get_config(), "policy": self.policy}

@@ -158,12 +158,13 @@ def _finiteness_check(model, floats):
 
 
 def _state_variables(model):
-    """The model's variables and those of its optimizers (`optimizer`, `d_optimizer`, ...)."""
+    """The model's variables and those of its players' optimizers (`model.optimizers`)."""
     variables = list(model.variables)
-    for name in ("optimizer", "d_optimizer", "g_optimizer"):
-        optimizer = getattr(model, name, None)
-        if optimizer is not None:
-            variables.extend(optimizer.variables)
+    optimizers = getattr(model, "optimizers", None)
+    if not isinstance(optimizers, dict):  # a plain Keras model
+        optimizers = {"optimizer": model.optimizer} if model.optimizer is not None else {}
+    for optimizer in optimizers.values():
+        variables.extend(optimizer.variables)
     unique = {id(v): v for v in variables}
     return list(unique.values())
 

@@ -1,7 +1,8 @@
-"""GAN model classes."""
+"""The model classes: each a small subclass of the adversarial engine."""
 
 from keras_gans.models.conditional_gan import ConditionalGAN
 from keras_gans.models.gan import GAN
-from keras_gans.models.wgan import WGAN, WGANGP
+from keras_gans.models.wgan import WGAN
+from keras_gans.models.wgangp import WGANGP
 
 __all__ = ["GAN", "ConditionalGAN", "WGAN", "WGANGP"]

@@ -4,6 +4,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from keras_gans.engine.batch_spec import BatchSpec
 from keras_gans.models.gan import GAN
 
 
@@ -15,8 +16,7 @@ class ConditionalGAN(GAN):
     The discriminator step sees real images with their labels and fakes made
     for those same labels; the generator step trains on those fakes (or on
     fresh ones for the batch's labels with `reuse_fakes=False`), so the classes
-    are drawn as often as in the data. Training is
-    otherwise that of `GAN` (losses, optimizers, trackers, distribution).
+    are drawn as often as in the data. Training is otherwise that of `GAN`.
 
     Labels are checked before training (first batch of a dataset): missing
     labels, non-integer labels, labels that are not class ids of shape
@@ -32,7 +32,7 @@ class ConditionalGAN(GAN):
             logit per image.
         latent_dim: int, size of the latent vectors.
         num_classes: int >= 2, number of classes.
-        seed: int or None, seed of the model's noise. Defaults to `None`.
+        critic_steps, seed, ema_decay: see `GAN`.
 
     Example:
 
@@ -49,18 +49,26 @@ class ConditionalGAN(GAN):
         Mirza & Osindero, "Conditional Generative Adversarial Nets", 2014.
     """
 
+    batch_spec = BatchSpec(
+        ("images", "labels"),
+        hint="Load the data with labels, e.g. kg.data.load('fashion_mnist', with_labels=True).",
+    )
     network_inputs = 2
     network_inputs_hint = (
         "Build it with num_classes=..., e.g. kg.networks.dcgan_generator(..., num_classes=10)."
     )
 
-    def __init__(self, generator, discriminator, latent_dim, num_classes, seed=None, **kwargs):
-        if not isinstance(num_classes, (int, np.integer)) or num_classes < 2:
+    def __init__(self, generator, discriminator, latent_dim, *, num_classes, **kwargs):
+        if (
+            isinstance(num_classes, bool)
+            or not isinstance(num_classes, (int, np.integer))
+            or (num_classes < 2)
+        ):
             raise ValueError(
                 f"`num_classes` must be an int >= 2. Received: num_classes={num_classes!r}"
             )
         self.num_classes = int(num_classes)
-        super().__init__(generator, discriminator, latent_dim, seed=seed, **kwargs)
+        super().__init__(generator, discriminator, latent_dim, **kwargs)
 
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes}
@@ -102,9 +110,11 @@ class ConditionalGAN(GAN):
         )
 
     def unpack_batch(self, data):
-        images, labels = super().unpack_batch(data)
-        if labels is None:
+        if not isinstance(data, dict) and (
+            not isinstance(data, (tuple, list)) or len(data) < 2 or data[1] is None
+        ):
             self.check_labels(None)  # raises the explanatory error
+        images, labels = super().unpack_batch(data)
         if labels.shape.rank is not None:
             self._check_label_shape(labels.shape)
         if not labels.dtype.is_integer:
@@ -124,8 +134,8 @@ class ConditionalGAN(GAN):
     def generator_inputs(self, z, labels):
         return [z, labels]
 
-    def discriminator_inputs(self, images, labels):
-        return [images, labels]
+    def _predict_labels_hint(self):
+        return " and int labels of shape (batch,), as [z, labels]"
 
     # === Sampling ===
 

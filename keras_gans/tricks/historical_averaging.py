@@ -1,11 +1,15 @@
 """Historical averaging (Salimans et al. 2016): each player is pulled to its own past mean."""
 
+import keras
 from keras import ops
 
 from keras_gans.losses import global_batch_mean
-from keras_gans.tricks.trick import Trick
+from keras_gans.tricks.trick import Option, Trick
+
+_ROLES = {"d": "discriminator", "g": "generator"}
 
 
+@keras.saving.register_keras_serializable(package="keras_gans")
 class HistoricalAveraging(Trick):
     """Adds `weight * sum ||theta - mean of past theta||^2` to both players' losses.
 
@@ -17,16 +21,24 @@ class HistoricalAveraging(Trick):
     and `g_historical_average`. The averages and their count are weights of
     this trick: saved, restored and resumed with the model.
 
+    Args:
+        weight: float >= 0, the term's weight.
+
     Reference:
         Salimans et al., "Improved Techniques for Training GANs", NeurIPS
         2016, sec. 3.3.
     """
 
-    compile_argument = "historical_averaging"
+    options = (
+        Option(
+            "historical_averaging", "weight", 0.0, float,
+            "weight of each player's distance to its past mean weights",
+        ),
+    )  # fmt: skip
 
     def configure(self, model):
         self.averages = {}
-        for role, network in (("d", model.discriminator), ("g", model.generator)):
+        for role, player in _ROLES.items():
             self.averages[role] = [
                 self.add_weight(
                     shape=variable.shape,
@@ -34,42 +46,43 @@ class HistoricalAveraging(Trick):
                     trainable=False,
                     name=f"{role}_average_{i}",
                 )
-                for i, variable in enumerate(network.trainable_variables)
+                for i, variable in enumerate(model.player_variables(player))
             ]
         self.counts = {
             role: self.add_weight(
                 shape=(), initializer="zeros", trainable=False, name=f"{role}_count"
             )
-            for role in ("d", "g")
+            for role in _ROLES
         }
 
-    def _distance(self, role, network):
+    def _distance(self, role, model):
         # No past yet (count 0): the average is not defined, the term is 0.
         started = ops.cast(self.counts[role] > 0, "float32")
         squares = [
             ops.sum(ops.square(variable - ops.stop_gradient(average)))
             for variable, average in zip(
-                network.trainable_variables, self.averages[role], strict=True
+                model.player_variables(_ROLES[role]), self.averages[role], strict=True
             )
         ]
         # A penalty on the weights, not a batch mean: each replica adds its share.
         return {f"{role}_historical_average": global_batch_mean(started * ops.sum(squares))}
 
-    def _update(self, role, network):
+    def _update(self, role, model):
         count = self.counts[role]
         count.assign(count + 1.0)
-        for variable, average in zip(network.trainable_variables, self.averages[role], strict=True):
+        variables = model.player_variables(_ROLES[role])
+        for variable, average in zip(variables, self.averages[role], strict=True):
             average.assign(average + (variable - average) / count)
         return {}
 
-    def discriminator_terms(self, model, step):
-        return self._distance("d", model.discriminator)
+    def discriminator_terms(self, model, state):
+        return self._distance("d", model)
 
-    def generator_terms(self, model, step):
-        return self._distance("g", model.generator)
+    def generator_terms(self, model, state):
+        return self._distance("g", model)
 
     def after_discriminator_step(self, model):
-        return self._update("d", model.discriminator)
+        return self._update("d", model)
 
     def after_generator_step(self, model):
-        return self._update("g", model.generator)
+        return self._update("g", model)

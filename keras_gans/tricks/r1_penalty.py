@@ -1,12 +1,14 @@
 """The R1 penalty (Mescheder et al. 2018): D's gradient on real data, held near 0."""
 
+import keras
 from keras import ops
 
 from keras_gans import mixed_precision
 from keras_gans.losses import global_batch_mean
-from keras_gans.tricks.trick import Trick
+from keras_gans.tricks.trick import Option, Trick, check_count
 
 
+@keras.saving.register_keras_serializable(package="keras_gans")
 class R1Penalty(Trick):
     """Adds `gamma / 2 * E ||grad_x D(x)||^2` over real images to D's loss.
 
@@ -15,19 +17,19 @@ class R1Penalty(Trick):
     gradient is taken with respect to the real images as they come, through
     D's augmentation (`augment`, instance noise) as StyleGAN2-ADA does, so
     that the penalty is on the function D is trained as. Turned on by
-    `compile(r1_penalty=gamma)`;
-    logged as `r1_penalty`, the unweighted E ||grad_x D(x)||^2 / 2 on the
-    steps that compute it.
+    `compile(r1_penalty=gamma)`; logged as `r1_penalty`, the unweighted
+    E ||grad_x D(x)||^2 / 2 on the steps that compute it.
 
     Lazy regularisation (Karras et al. 2020, StyleGAN2): with
-    `r1_interval=k` the penalty is computed on one discriminator step in k,
-    multiplied by k, so that it costs 1/k as much for the same average
-    strength. Which steps: those where D's optimizer has made a multiple of k
-    updates; on the others the term (and its log) is 0.
+    `every_n_steps=k` (`r1_every_n_steps`) the penalty is computed on one
+    training step in k (those where the generator has made a multiple of k
+    updates, so step 0 is one), on every D update of that step, multiplied by
+    k: the same average strength for 1/k of the cost. On the other steps the
+    term (and its log) is 0.
 
     Args:
         weight: gamma >= 0, the penalty's weight.
-        interval: int >= 1, discriminator steps per computed penalty.
+        every_n_steps: int >= 1, training steps per computed penalty.
             Defaults to `1` (every step).
 
     References:
@@ -36,41 +38,38 @@ class R1Penalty(Trick):
         Image Quality of StyleGAN", CVPR 2020 (lazy regularisation).
     """
 
-    compile_argument = "r1_penalty"
-    interval_argument = "r1_interval"
-    images_key = "real_images"  # the step's images whose gradient is penalised
+    options = (
+        Option("r1_penalty", "weight", 0.0, float, "gamma of R1, D's gradient on real images"),
+        Option("r1_every_n_steps", "every_n_steps", 1, int, "compute R1 every N steps (lazy)"),
+    )
+    log_name = "r1_penalty"
 
-    def __init__(self, weight, interval=1, **kwargs):
+    def __init__(self, weight, every_n_steps=1, **kwargs):
         super().__init__(weight, **kwargs)
-        if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
-            raise ValueError(
-                f"`{self.interval_argument}` must be an int >= 1. "
-                f"Received: {self.interval_argument}={interval!r}"
-            )
-        self.interval = interval
+        self.every_n_steps = check_count(every_n_steps, self.options[1].name)
 
-    def gradient_penalty(self, model, images, labels):
+    def penalised_images(self, state):
+        return state.real
+
+    def gradient_penalty(self, model, images, state):
         """E ||grad_x D(x)||^2 / 2 over `images`, a global-batch mean."""
         # Per example, through D's augmentation, under D's loss scale
         # (mixed_float16), unscaled to float32.
         gradients, finite = mixed_precision.input_gradients(
-            lambda x: model.discriminate(x, labels)[0], images, model.d_optimizer
+            lambda x: model.discriminate(x, state)[0], images, model.optimizers["discriminator"]
         )
         axes = list(range(1, len(gradients.shape)))
         penalty = global_batch_mean(0.5 * ops.sum(ops.square(gradients), axis=axes))
         return mixed_precision.zero_if_overflowed(penalty, finite)
 
-    def discriminator_terms(self, model, step):
-        images, labels = ops.stop_gradient(step[self.images_key]), step["labels"]
-        if self.interval == 1:
-            return {self.compile_argument: self.gradient_penalty(model, images, labels)}
-        due = ops.equal(model.d_optimizer.iterations % self.interval, 0)
+    def discriminator_terms(self, model, state):
+        images = ops.stop_gradient(self.penalised_images(state))
+        if self.every_n_steps == 1:
+            return {self.log_name: self.gradient_penalty(model, images, state)}
+        step = model.optimizers["generator"].iterations
         penalty = ops.cond(
-            due,
-            lambda: self.interval * self.gradient_penalty(model, images, labels),
+            ops.equal(step % self.every_n_steps, 0),
+            lambda: self.every_n_steps * self.gradient_penalty(model, images, state),
             lambda: ops.zeros((), "float32"),
         )
-        return {self.compile_argument: penalty}
-
-    def compile_config(self):
-        return {**super().compile_config(), self.interval_argument: self.interval}
+        return {self.log_name: penalty}

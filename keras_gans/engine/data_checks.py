@@ -31,7 +31,6 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans.data.scaling import RANGE_TOLERANCE
-from keras_gans.models.batches import split_batch
 
 # Checked data whose minimum is above this looks one-sided: images in [0, 1]
 # (or [0, 255]) that were not rescaled to the [-1, 1] of the generator's tanh.
@@ -46,18 +45,23 @@ def check_training_data(model, x, y=None, batch_size=None, one_sided_data=False)
 
     A `tf.data.Dataset` is checked on its element spec and its first batch;
     arrays are checked whole (with `fit`'s `batch_size`, Keras' default 32 if
-    None). Other inputs (generators, `PyDataset`) are left to Keras.
+    None). The parts of a batch are named by the model's `batch_spec`: every
+    image part is checked (shape, dtype, finite values in [-1, 1]), labels by
+    `model.check_labels`. Other inputs (generators, `PyDataset`) are left to
+    Keras.
 
     Args:
-        model: the `GAN` (or subclass) about to train.
+        model: the model about to train (an `AdversarialModel`).
         x, y: what `fit` was given.
         batch_size: `fit`'s batch size.
         one_sided_data: skip the check for data whose minimum is above
             `ONE_SIDED_MINIMUM` (images in [0, 1]). Defaults to `False`.
     """
+    spec = model.batch_spec
     if isinstance(x, tf.data.Dataset):
-        images_spec, _ = split_batch(x.element_spec)
-        _check_shape(model, images_spec.shape, images_spec.dtype)
+        parts = dict(zip(spec.fields, spec.unpack(x.element_spec), strict=True))
+        for field in spec.image_fields:
+            _check_shape(model, field, parts[field].shape, parts[field].dtype)
         first = next(iter(x.take(1)), None)
         if first is None:
             raise ValueError(
@@ -66,37 +70,40 @@ def check_training_data(model, x, y=None, batch_size=None, one_sided_data=False)
                 "batched with drop_remainder=True, check that it holds at least "
                 "one full batch."
             )
-        images, labels = split_batch(first)
-        model.check_batch_size(len(images))
+        batch = dict(zip(spec.fields, spec.unpack(first), strict=True))
+        model.check_batch_size(len(batch[spec.fields[0]]))
         where = "its first batch"
     elif isinstance(x, (np.ndarray, tf.Tensor)):
         if len(x) == 0:
             raise ValueError(f"The training data is empty. Received: x with shape {x.shape}")
-        images, labels = x, y
+        batch = dict(zip(spec.fields, spec.unpack((x, y) if y is not None else (x,)), strict=True))
         model.check_batch_size(min(batch_size or 32, len(x)))
         where = "all of it"
     else:
         return
-    images = np.asarray(images)
-    _check_shape(model, images.shape, images.dtype)
-    _check_range(images, one_sided_data, where)
-    model.check_labels(None if labels is None else np.asarray(labels))
+    for field in spec.image_fields:
+        images = np.asarray(batch[field])
+        _check_shape(model, field, images.shape, images.dtype)
+        _check_range(images, one_sided_data, where, field)
+    if spec.label_field is not None:
+        labels = batch[spec.label_field]
+        model.check_labels(None if labels is None else np.asarray(labels))
 
 
-def _check_shape(model, shape, dtype):
-    expected = model.image_shape
+def _check_shape(model, field, shape, dtype):
+    expected = model.data_shapes().get(field)
     shape = tuple(shape)
     if expected is None:
         return
     if not _shape_matches(shape, expected):
         raise ValueError(
-            "The training images do not fit the networks. Received: images of "
+            f"The training {_named(field)} do not fit the networks. Received: {field} of "
             f"shape {shape}; expected (batch, {', '.join(map(str, expected))}) "
-            "as the discriminator's input and the generator's output."
+            f"for the model's networks."
         )
     if not tf.as_dtype(dtype).is_floating:
         raise ValueError(
-            f"The training images must be floats in [-1, 1]. Received: dtype "
+            f"The training {_named(field)} must be floats in [-1, 1]. Received: dtype "
             f"{tf.as_dtype(dtype).name}. Rescale uint8 images in [0, 255] with "
             "`keras_gans.data.scale_images`, e.g. `ds.map(keras_gans.data.scale_images)`"
             " (keras_gans.data.load does this for you)."
@@ -110,11 +117,16 @@ def _shape_matches(shape, expected):
     )
 
 
-def _check_range(images, one_sided_data, where):
+def _named(field):
+    """How errors name a part of the batch: "images", or e.g. "source images"."""
+    return "images" if field == "images" else f"{field} images"
+
+
+def _check_range(images, one_sided_data, where, field="images"):
     finite = np.isfinite(images)
     if not finite.all():
         raise ValueError(
-            f"The training images contain NaN or infinite values ({where} was checked). "
+            f"The training {_named(field)} contain NaN or infinite values ({where} was checked). "
             f"Received: {int(np.size(images) - finite.sum())} non-finite values, the "
             f"first in image {int(np.argmin(finite.reshape(len(images), -1).all(axis=1)))}; "
             "expected finite values in [-1, 1]."
@@ -122,14 +134,14 @@ def _check_range(images, one_sided_data, where):
     low, high = float(np.min(images)), float(np.max(images))
     if low < -1 - RANGE_TOLERANCE or high > 1 + RANGE_TOLERANCE:
         raise ValueError(
-            "The training images must be in [-1, 1], the range of the generator's "
+            f"The training {_named(field)} must be in [-1, 1], the range of the generator's "
             f"tanh output. Received: values in [{low:g}, {high:g}]. Images in "
             "[0, 255] can be rescaled with `keras_gans.data.scale_images`; images in "
             "[0, 1] with `x * 2 - 1`."
         )
     if low > ONE_SIDED_MINIMUM and not one_sided_data:
         raise ValueError(
-            "The training images look one-sided: their minimum is well above -1, the "
+            f"The training {_named(field)} look one-sided: their minimum is well above -1, the "
             f"bottom of the generator's tanh range ({where} was checked). Received: values "
             f"in [{low:g}, {high:g}]; expected images in [-1, 1]. Images in [0, 1] can be "
             "rescaled with `x * 2 - 1`. If the data really has no value below "
@@ -143,50 +155,50 @@ def _check_range(images, one_sided_data, where):
 def check_every_batch(model, x):
     """`x` with a check of every batch in its input pipeline, if `x` is a `tf.data.Dataset`.
 
-    Each batch must hold finite values in [-1, 1] (within `RANGE_TOLERANCE`),
-    images of the networks' shape and, for a model with `num_classes`, labels
-    in [0, num_classes). A failing batch stops the pipeline with an assertion
+    Each image part of a batch (named by the model's `batch_spec`) must hold
+    finite values in [-1, 1] (within `RANGE_TOLERANCE`) and the networks'
+    shape; for a model with `num_classes`, labels must be in
+    [0, num_classes). A failing batch stops the pipeline with an assertion
     that `name_data_errors` turns into a `ValueError`. Batches are numbered
     from 0 at the start of each pass over the dataset (each epoch, unless the
     dataset repeats). Anything else is returned as it is.
     """
     if not isinstance(x, tf.data.Dataset):
         return x
-    images_spec, labels_spec = split_batch(x.element_spec)
-    if not isinstance(images_spec, tf.TensorSpec) or not images_spec.dtype.is_floating:
+    spec = model.batch_spec
+    parts = dict(zip(spec.fields, spec.unpack(x.element_spec), strict=True))
+    image_fields = [
+        field
+        for field in spec.image_fields
+        if isinstance(parts[field], tf.TensorSpec) and parts[field].dtype.is_floating
+    ]
+    if not image_fields:
         return x
     num_classes = getattr(model, "num_classes", None)
+    labels_spec = parts.get(spec.label_field) if spec.label_field else None
     check_labels = (
         num_classes is not None
         and isinstance(labels_spec, tf.TensorSpec)
         and labels_spec.dtype.is_integer
     )
-    expected = model.image_shape
-    check_shape = expected is not None and not images_spec.shape[1:].is_fully_defined()
+    expected = model.data_shapes()
 
     def check(index, element):
-        images, labels = split_batch(element)
-        finite = tf.math.is_finite(images)
-        bad = tf.size(finite) - tf.math.count_nonzero(finite, dtype=tf.int32)
-        shape = tf.shape(images)
-        per_image = tf.reduce_all(tf.reshape(finite, [shape[0], tf.reduce_prod(shape[1:])]), 1)
-        low, high = tf.reduce_min(images), tf.reduce_max(images)
-        assertions = [
-            _assert(bad == 0, "non_finite", index, bad, tf.argmin(tf.cast(per_image, tf.int32))),
-        ]
-        with tf.control_dependencies(assertions):  # the range of finite values only
-            in_range = (low >= -1 - RANGE_TOLERANCE) & (high <= 1 + RANGE_TOLERANCE)
-            assertions.append(_assert(in_range, "range", index, low, high))
-        if check_shape:
-            want = [-1 if d is None else d for d in expected]
-            same = tf.reduce_all((shape[1:] == want) | (tf.constant(want) == -1))
-            assertions.append(_assert(same, "shape", index, shape))
+        batch = dict(zip(spec.fields, spec.unpack(element), strict=True))
+        assertions = []
+        for field in image_fields:
+            open_shape = not parts[field].shape[1:].is_fully_defined()
+            assertions += _image_assertions(
+                batch[field], field, index, expected.get(field), open_shape
+            )
         if check_labels:
+            labels = batch[spec.label_field]
             assertions.append(
                 _assert(
                     (tf.reduce_min(labels) >= 0) & (tf.reduce_max(labels) < num_classes),
                     "labels",
                     index,
+                    "labels",
                     tf.reduce_min(labels),
                     tf.reduce_max(labels),
                 )
@@ -195,6 +207,25 @@ def check_every_batch(model, x):
             return tf.nest.map_structure(tf.identity, element)
 
     return x.enumerate().map(check)
+
+
+def _image_assertions(images, field, index, expected, open_shape):
+    """The assertions on one image part of a batch: finite, in range, of the expected shape."""
+    finite = tf.math.is_finite(images)
+    bad = tf.size(finite) - tf.math.count_nonzero(finite, dtype=tf.int32)
+    shape = tf.shape(images)
+    per_image = tf.reduce_all(tf.reshape(finite, [shape[0], tf.reduce_prod(shape[1:])]), 1)
+    low, high = tf.reduce_min(images), tf.reduce_max(images)
+    first_bad = tf.argmin(tf.cast(per_image, tf.int32))
+    assertions = [_assert(bad == 0, "non_finite", index, field, bad, first_bad)]
+    with tf.control_dependencies(assertions):  # the range of finite values only
+        in_range = (low >= -1 - RANGE_TOLERANCE) & (high <= 1 + RANGE_TOLERANCE)
+        assertions.append(_assert(in_range, "range", index, field, low, high))
+    if open_shape and expected is not None:
+        want = [-1 if d is None else d for d in expected]
+        same = tf.reduce_all((shape[1:] == want) | (tf.constant(want) == -1))
+        assertions.append(_assert(same, "shape", index, field, shape))
+    return assertions
 
 
 def _assert(condition, kind, *values):
@@ -238,25 +269,28 @@ def name_data_errors(model):
 
 
 def _describe(model, kind, values):
-    index = values[0]
+    index, field, values = values[0], values[1], values[2:]
+    what = _named(field) if field != "labels" else "labels"
+    where = "" if field == "images" else f" in its {what}"
     if kind == "non_finite":
         problem = (
-            f"holds NaN or infinite values. Received: {values[1]} non-finite values, the "
-            f"first in image {values[2]} of the batch; expected finite values in [-1, 1]."
+            f"holds NaN or infinite values{where}. Received: {values[0]} non-finite values, the "
+            f"first in image {values[1]} of the batch; expected finite values in [-1, 1]."
         )
     elif kind == "range":
         problem = (
-            f"is outside [-1, 1]. Received: values in [{values[1]}, {values[2]}]; expected "
-            "values in [-1, 1], the range of the generator's tanh output."
+            f"is outside [-1, 1]{where}. Received: values in [{values[0]}, {values[1]}]; "
+            "expected values in [-1, 1], the range of the generator's tanh output."
         )
     elif kind == "shape":
+        expected = model.data_shapes().get(field)
         problem = (
-            f"does not fit the networks. Received: images of shape ({', '.join(values[1].split())}"
-            f"); expected (batch, {', '.join(map(str, model.image_shape))})."
+            f"does not fit the networks{where}. Received: {field} of shape "
+            f"({', '.join(values[0].split())}); expected (batch, {', '.join(map(str, expected))})."
         )
     else:
         problem = (
-            f"has labels out of range. Received: labels in [{values[1]}, {values[2]}]; "
+            f"has labels out of range. Received: labels in [{values[0]}, {values[1]}]; "
             f"expected labels in [0, {model.num_classes})."
         )
     return (
@@ -267,5 +301,6 @@ def _describe(model, kind, values):
 
 
 def _steps_done(model):
-    optimizer = getattr(model, "g_optimizer", None)
+    optimizers = getattr(model, "optimizers", None) or {}
+    optimizer = optimizers.get("generator")
     return int(optimizer.iterations) if optimizer is not None else "earlier"

@@ -35,8 +35,8 @@ _VALUE_PRESERVING = (
 )
 
 
-def check_networks(model):
-    """Builds `model`'s unbuilt networks, then raises `ValueError` if it cannot train them.
+def check_latent_networks(model):
+    """Builds a latent model's unbuilt networks, then raises `ValueError` if it cannot train them.
 
     Args:
         model: a `GAN` (or subclass) whose `generator`, `discriminator`,
@@ -192,3 +192,26 @@ def _warn_if_unbounded(generator):
         "(ignore this warning if the output is bounded some other way).",
         stacklevel=4,
     )
+
+
+def check_no_shared_layers(model):
+    """Raises `ValueError` if two networks of different players share a weight.
+
+    A layer shared between the generator and the discriminator is trained by
+    both players' optimizers, and the saved file cannot be loaded back: it is
+    refused when the model is built, naming the shared weights.
+    """
+    owners = {}
+    for player, names in model.players.items():
+        for name in names:
+            for variable in model.networks[name].weights:
+                owners.setdefault(id(variable), {})[name] = (player, variable.path)
+    for networks in owners.values():
+        players = {player for player, _ in networks.values()}
+        if len(players) > 1:
+            described = ", ".join(f"{name} ({path})" for name, (_, path) in networks.items())
+            raise ValueError(
+                "The networks of the two players must not share layers or weights: each "
+                "player trains its own. Received: one weight shared by "
+                f"{described}. Build each network with its own layers."
+            )

@@ -1,0 +1,99 @@
+"""How models sample: `generate` from latent vectors; `translate` images (image-to-image)."""
+
+import numpy as np
+from keras import ops
+
+from keras_gans.latent import latent_vectors
+
+
+class LatentSampling:
+    """`generate`, `generate_from_latent`, `call` and `predict` for models that sample from z.
+
+    Mixed into `GAN` and its subclasses, which set `latent_dim` and have a
+    `"generator"` network. Everything that samples a latent model (`ImageGrid`,
+    the metrics' `Evaluator`, `export_generator`, rejection sampling) uses
+    these and `sampling_generator` only.
+    """
+
+    @property
+    def sampling_generator(self):
+        """The generator that samples: its moving average if there is one (`ema_decay`)."""
+        return self.sampling_network("generator")
+
+    def sampling_network(self, name):
+        """The network `name`, or its moving average when the model keeps one."""
+        average = self.ema.get(name)
+        return self.networks[name] if average is None else average.generator
+
+    def call(self, inputs, training=False):
+        """Runs the sampling generator on latent vectors (and labels, if conditional)."""
+        return self.sampling_generator(inputs, training=training)
+
+    def predict_step(self, data):
+        """`predict` maps latent vectors (and labels) to images, as `call` does.
+
+        Images, or anything that is not `(batch, latent_dim)` latent vectors,
+        raise a `ValueError` saying what `predict` takes.
+        """
+        inputs = data[0] if isinstance(data, (tuple, list)) and len(data) == 1 else data
+        z = inputs[0] if isinstance(inputs, (tuple, list)) else inputs
+        if len(z.shape) != 2 or z.shape[-1] != self.latent_dim:
+            raise ValueError(
+                f"{type(self).__name__}.predict takes latent vectors of shape (batch, "
+                f"{self.latent_dim}){self._predict_labels_hint()}. Received: inputs of shape "
+                f"{tuple(z.shape)}. To score images with the discriminator, call "
+                "model.discriminator.predict(images); to sample, model.generate(n, seed=...)."
+            )
+        return self(inputs, training=False)
+
+    def _predict_labels_hint(self):
+        return ""
+
+    def generate_from_latent(self, z, labels=None, batch_size=256):
+        """Images for given latent vectors, in inference mode, as a float32 numpy array."""
+        images = []
+        for start in range(0, len(z), batch_size):
+            stop = start + batch_size
+            inputs = self.generator_inputs(
+                z[start:stop], None if labels is None else labels[start:stop]
+            )
+            images.append(ops.convert_to_numpy(self.sampling_generator(inputs, training=False)))
+        return np.concatenate(images).astype("float32")
+
+    def generate(self, num_images=None, labels=None, seed=None, batch_size=256):
+        """Generates images in [-1, 1] as a float32 numpy array, in inference mode.
+
+        One signature for every latent model: `gan.generate(16, seed=0)`;
+        `cgan.generate(labels=[0, 1, 2], seed=0)` for one image per label, or
+        `cgan.generate(30, seed=0)` for classes 0, 1, 2, ... in turn. The latent
+        vectors come from `keras_gans.latent.latent_vectors`, the same noise as
+        the exported `generate_uint8` signature draws for that seed.
+
+        Args:
+            num_images: int > 0, how many images to generate. Optional for a
+                conditional model given `labels`.
+            labels: int class labels in [0, num_classes), one image each
+                (conditional models only). Defaults to `None`.
+            seed: int or None. The same seed gives the same images; the
+                model's training noise is not touched. Defaults to `None`.
+            batch_size: how many images the generator makes per call.
+                Defaults to `256`.
+        """
+        labels = self.labels_to_generate(num_images, labels)
+        if labels is not None:
+            num_images = len(labels)
+        elif not isinstance(num_images, (int, np.integer)) or num_images < 1:
+            raise ValueError(
+                f"`num_images` must be a positive int. Received: num_images={num_images!r}"
+            )
+        z = latent_vectors(num_images, self.latent_dim, seed)
+        return self.generate_from_latent(z, labels, batch_size=batch_size)
+
+    def labels_to_generate(self, num_images, labels):
+        """The int32 labels of the images `generate` makes; None for unconditional models."""
+        if labels is not None:
+            raise ValueError(
+                f"`labels` are for conditional models; a {type(self).__name__} takes "
+                f"num_images only. Received: labels={labels!r}"
+            )
+        return None
