@@ -8,10 +8,21 @@ its place in the navigation with no edit here; tests/test_docs_reference.py chec
 that this list matches the package as Python imports it.
 """
 
+import glob
+import os
+
 import griffe
 from mkdocs.structure.files import File
 
 PACKAGE = "keras_gans"
+# Files of the repository that the pages link to, published beside them at the same paths
+# (the benchmarks' raw logs, the examples), so that a link to a missing one fails the build.
+REPOSITORY_FILES = (
+    "benchmarks/results/*.txt",
+    "examples/*.py",
+    "examples/*.ipynb",
+    "examples/images/*.png",
+)
 SECTION = "API reference"  # the nav entry (mkdocs.yml) that the generated pages fill
 FOLDER = "reference"
 
@@ -102,7 +113,7 @@ _MODULES = {}
 
 def on_config(config):
     _MODULES.clear()
-    _MODULES.update(public_modules(config["docs_dir"] + "/.."))
+    _MODULES.update(public_modules(os.path.dirname(os.path.abspath(config["docs_dir"]))))
     entries = [{"Overview": f"{FOLDER}/index.md"}]
     entries += [{path: page_name(path)} for path in _MODULES]
     for position, item in enumerate(config["nav"]):
@@ -115,6 +126,11 @@ def on_config(config):
 
 
 def on_files(files, config):
+    root = os.path.dirname(os.path.abspath(config["docs_dir"]))
+    for pattern in REPOSITORY_FILES:
+        for path in sorted(glob.glob(os.path.join(root, pattern))):
+            uri = os.path.relpath(path, root).replace(os.sep, "/")
+            files.append(File(uri, root, config["site_dir"], config["use_directory_urls"]))
     files.append(File.generated(config, f"{FOLDER}/index.md", content=index(_MODULES)))
     for path, entries in _MODULES.items():
         files.append(File.generated(config, page_name(path), content=page(path, entries)))
