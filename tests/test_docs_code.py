@@ -127,4 +127,4 @@ def test_page_code_runs(page, smoke):
 @pytest.mark.parametrize("page, line, reason", skipped_params())
 def test_skipped_block(page, line, reason):
     assert reason, f"The skip marker before {page}:{line} gives no reason."
-    pytest.skip(f"not run: {reason}")
+    pytest.skip(f"{page}:{line} not run: {reason}")
