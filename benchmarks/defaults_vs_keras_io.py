@@ -20,7 +20,7 @@ features, against the statistics of the whole split). Contenders:
 
 Seeds run in turn (each contender for seed 0, then each for seed 1, ...), in
 one process. Time per epoch is the median over epochs 2-5 (steady state); its
-ratio to `batch_128` in the same run is what the README quotes.
+ratio to `batch_128` in the same run is what docs/benchmarks.md quotes.
 
     python benchmarks/defaults_vs_keras_io.py [--seeds 3] [--contenders keras_io,defaults,batch_128]
         [--ema-decay 0.999]

@@ -1,7 +1,7 @@
 """Score a trained GAN with named metrics, export its generator and call the export.
 
     python examples/evaluate_and_export.py --model runs/examples/dcgan/model.keras
-    python examples/evaluate_and_export.py --model ... --smoke     # 500 images, for CI
+    python examples/evaluate_and_export.py --smoke     # trains a DCGAN 2 steps first; 500 images
 
 Metric names state their protocol, <metric>_<extractor>_<count>: fid_fashion_classifier_10k
 is FID on 10,000 generated images against the whole training split, in the feature space
@@ -19,12 +19,21 @@ import tensorflow as tf
 import keras_gans as kg
 
 parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-parser.add_argument("--model", default="runs/examples/dcgan/model.keras")
+parser.add_argument("--model", help="a saved .keras model (default: train a DCGAN here first)")
 parser.add_argument("--out", default="runs/examples/served")
-parser.add_argument("--smoke", action="store_true", help="500 images (CI)")
+parser.add_argument("--smoke", action="store_true", help="500 images, 2 training steps (CI)")
 args = parser.parse_args()
 
-model = keras.models.load_model(args.model)  # importing keras_gans registers the classes
+if args.model:
+    model = keras.models.load_model(args.model)  # importing keras_gans registers the classes
+else:  # no model given: the default DCGAN, trained for 1 epoch (2 steps with --smoke)
+    keras.utils.set_random_seed(0)
+    generator = kg.networks.dcgan_generator(128, (28, 28, 1))
+    discriminator = kg.networks.dcgan_discriminator((28, 28, 1))
+    model = kg.GAN(generator, discriminator, latent_dim=128, seed=0)
+    model.compile()
+    data = kg.data.load("fashion_mnist", batch_size=32, seed=0)
+    model.fit(data.take(2) if args.smoke else data, epochs=1, verbose=2)
 num_images = 500 if args.smoke else 10_000
 conditional = getattr(model, "num_classes", None) is not None
 metrics = [p.name for p in kg.metrics.default_protocols("fashion_classifier", num_images,

@@ -38,22 +38,9 @@ Submodules:
 
 __version__ = "0.1.0"  # before the imports: the engine records it in saved models
 
-from keras_gans import (  # noqa: E402
-    augment,
-    callbacks,
-    data,
-    distribute,
-    images,
-    layers,
-    losses,
-    metrics,
-    networks,
-    tricks,
-)
-from keras_gans.discriminator_rejection_sampling import discriminator_rejection_sampling
-from keras_gans.export import export_generator
-from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
-from keras_gans.train import train  # the function; the module stays keras_gans.train
+import importlib as _importlib  # noqa: E402
+import os as _os  # noqa: E402
+import sys as _sys  # noqa: E402
 
 __all__ = [
     "GAN",
@@ -74,3 +61,53 @@ __all__ = [
     "networks",
     "tricks",
 ]
+
+
+def _started_by_the_cli():
+    """Whether this process is the `keras-gans` command (or `python -m keras_gans.cli`)."""
+    if _sys.argv and _os.path.basename(_sys.argv[0]) in ("keras-gans", "keras-gans.exe"):
+        return True
+    argv = list(getattr(_sys, "orig_argv", []))
+    return "-m" in argv and argv[argv.index("-m") + 1 :][:1] == ["keras_gans.cli"]
+
+
+# The `keras-gans` command imports the API itself (`_import_api`), after hiding
+# TensorFlow's start-up logs, and not at all for `--help` and `--version`. Everywhere
+# else `import keras_gans` imports the whole API at once (registering the model classes
+# for `keras.models.load_model`).
+_deferred = _started_by_the_cli() and not globals().get("_api_requested", False)
+
+if _deferred:
+
+    def __getattr__(name):  # PEP 562: the first use of the API imports it
+        if name in __all__:
+            _import_api()
+            return globals()[name]
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+else:
+    globals().pop("__getattr__", None)
+    from keras_gans import (
+        augment,
+        callbacks,
+        data,
+        distribute,
+        images,
+        layers,
+        losses,
+        metrics,
+        networks,
+        tricks,
+    )
+    from keras_gans.discriminator_rejection_sampling import discriminator_rejection_sampling
+    from keras_gans.export import export_generator
+    from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
+    from keras_gans.train import train  # the function; the module stays keras_gans.train
+
+
+def _import_api():
+    """Imports the public API into the package, if `_deferred` held it back."""
+    global _api_requested
+    if _deferred:
+        _api_requested = True
+        _importlib.reload(_sys.modules[__name__])

@@ -43,9 +43,10 @@ def test_different_model_seeds_train_differently():
 
 @pytest.mark.slow  # 6-7 s on the 2-core EPYC: CI runs it
 def test_the_documented_recipe_makes_training_reproducible_and_seed_alone_does_not(tmp_path):
-    """Issue 13: `GAN(seed=0)` fixes the model's noise only. The docstring and the README
-    now say so and give the recipe: `keras.utils.set_random_seed` before building the
-    networks, and a seeded dataset. (A documentation fix: this test passed before it too.)"""
+    """Issue 13: `GAN(seed=0)` fixes the model's noise only. The docstring and the docs
+    (guides/training.md) now say so and give the recipe: `keras.utils.set_random_seed`
+    before building the networks, and a seeded dataset. (A documentation fix: this test
+    passed before it too.)"""
     path = tmp_path / "images.npz"
     np.savez(path, x=((tiny_images(16) + 1) * 127.5).astype("uint8"))
 

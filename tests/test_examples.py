@@ -68,6 +68,13 @@ def test_evaluate_and_export(dcgan_run, tmp_path):
     assert (tmp_path / "fashion_gan" / "1" / "saved_model.pb").is_file()
 
 
+def test_evaluate_and_export_runs_alone(tmp_path):
+    stdout = run_example("evaluate_and_export", "--out", tmp_path, home=tmp_path)
+    assert np.isfinite(value(r"fid_fashion_classifier_500 +(-?[\d.]+)", stdout))
+    assert "serving_default gave (4, 28, 28, 1)" in stdout
+    assert (tmp_path / "fashion_gan" / "1" / "saved_model.pb").is_file()
+
+
 def test_conditional_gan(tmp_path):
     stdout = run_example("conditional_gan", "--out", tmp_path, home=tmp_path)
     assert 0 <= value(r"conditional accuracy on 1,000 images: ([\d.]+)", stdout) <= 1

@@ -2,7 +2,7 @@
 
 Runs `benchmarks/mode_collapse.py`'s own `run` (same networks, optimizer and
 protocol): on ring8 seed 0, feature matching alone (weight 1, 6,000 steps, the
-config named `recipe`) and the vanilla GAN (3,000 steps, as in the README's
+config named `recipe`) and the vanilla GAN (3,000 steps, as in docs/benchmarks.md's
 table), and the recommended recipe (the last grid config below); on
 grid25 seed 0, feature matching with the maxout discriminator (6,000 steps), and the
 recommended recipe on seeds 0 and 2: the same with a learned mixture latent, a minibatch
@@ -45,8 +45,8 @@ import pytest
 pytestmark = pytest.mark.slow
 
 BENCHMARK = pathlib.Path(__file__).parents[1] / "benchmarks" / "mode_collapse.py"
-RECIPE_STEPS = 6000  # the README's recipe
-VANILLA_STEPS = 3000  # the README's vanilla row
+RECIPE_STEPS = 6000  # the recipe of docs/guides/when-training-fails.md
+VANILLA_STEPS = 3000  # the vanilla row of docs/benchmarks.md
 GRID_SEED = 0
 RECOMMENDED = "mixture_latent_stddev_fourier_rejection"
 

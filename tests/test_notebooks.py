@@ -3,6 +3,7 @@
 import glob
 import os
 import re
+import subprocess
 
 import nbformat
 import pytest
@@ -48,7 +49,18 @@ def test_badge_install_cell_and_smoke_switch(path):
     assert first.cell_type == "markdown" and badge in first.source
     assert "colab-badge.svg" in first.source
     assert 'SMOKE = os.environ.get("SMOKE") == "1"' in install.source
-    assert "%pip install" in install.source and "KERAS_GANS_CHECKOUT" in install.source
+    assert "KERAS_GANS_CHECKOUT" in install.source
+
+
+def test_install_cell_raises_when_pip_fails(monkeypatch, tmp_path):
+    """A failed install stops the notebook at its first cell, not with a printed pip error."""
+    install = read(NOTEBOOKS[0]).cells[1].source
+    location = install_location(read(NOTEBOOKS[0])).group(0)
+    missing = tmp_path / "no-such-checkout"  # pip fails at once, offline
+    monkeypatch.delenv("KERAS_GANS_CHECKOUT", raising=False)
+    code = install.replace(location, f"KERAS_GANS = {str(missing)!r}")
+    with pytest.raises(subprocess.CalledProcessError):
+        exec(compile(code, "install cell", "exec"), {})
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)

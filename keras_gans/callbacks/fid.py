@@ -168,10 +168,12 @@ class FIDCallback(GenerativeMetricCallback):
     with the same `num_images` only; `KIDCallback` is unbiased.
 
     Args:
-        dataset, extractor, num_images, every_n_epochs, directory, split,
-        seed, batch_size, inception_weights, cache_dir, verbose, log_dir: see
-        `GenerativeMetricCallback`. Defaults: Fashion-MNIST's train split, the
-        shipped classifier, 2000 images, every epoch, no CSV.
+        dataset: the real data. Defaults to `"fashion_mnist"` (its train split).
+        extractor: the feature extractor. Defaults to `"fashion_classifier"`,
+            the shipped classifier.
+        **kwargs: `num_images`, `every_n_epochs`, `directory`, `split`, `seed`,
+            `batch_size`, `inception_weights`, `cache_dir`, `verbose`, `log_dir`:
+            see `GenerativeMetricCallback`. Defaults: 2000 images, every epoch, no CSV.
 
     Example:
 
@@ -202,9 +204,12 @@ class KIDCallback(GenerativeMetricCallback):
     with `num_images` random real images of the split.
 
     Args:
-        dataset, extractor, num_images, every_n_epochs, directory, split,
-        seed, batch_size, inception_weights, cache_dir, verbose, log_dir: see
-        `GenerativeMetricCallback`.
+        dataset: the real data. Defaults to `"fashion_mnist"` (its train split).
+        extractor: the feature extractor. Defaults to `"fashion_classifier"`,
+            the shipped classifier.
+        **kwargs: `num_images`, `every_n_epochs`, `directory`, `split`, `seed`,
+            `batch_size`, `inception_weights`, `cache_dir`, `verbose`, `log_dir`:
+            see `GenerativeMetricCallback`.
 
     Example:
 

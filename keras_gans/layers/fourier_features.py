@@ -21,7 +21,7 @@ class FourierFeatures(keras.layers.Layer):
     rates the generator's near misses of the grid's modes (3-8 standard
     deviations off) low enough for rejection sampling to drop them: 98.6%
     high-quality samples against 93.1% with the raw points (see the
-    README's mode-collapse section). `scale` sets the finest detail: too
+    mode-collapse section of docs/benchmarks.md). `scale` sets the finest detail: too
     large and the function D learns is rough enough to trap the generator's
     samples (on the grid in [-1, 1]: 0.25 helped, 0.5 and 1 lost modes).
 

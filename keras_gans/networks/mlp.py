@@ -110,7 +110,7 @@ def mlp_discriminator(
             a `Dense(width * k)` whose features are maxed in groups of `k`
             (Goodfellow et al. 2013). PacGAN's 2-D experiments use `k = 5`;
             on the 25-Gaussian grid such a D sharpens the modes far sooner
-            (see the README's mode-collapse table). Costs about `k` times
+            (see docs/benchmarks.md, "Mode collapse"). Costs about `k` times
             the hidden layers' compute. Defaults to `None`.
         fourier_features: `None`, or an integer `m >= 1`: feed the first
             hidden layer the flattened input followed by `m` random Fourier

@@ -1,0 +1,54 @@
+"""The command's first contact: `--version`, `--help` without TensorFlow, no start-up logs."""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+import keras_gans
+from keras_gans import cli
+
+KERAS_GANS = os.path.join(os.path.dirname(sys.executable), "keras-gans")
+IMPORTED_TENSORFLOW = re.compile(r"\|\s+tensorflow$", re.M)  # a line of -X importtime
+
+
+def run(args, **env):
+    environment = {key: value for key, value in os.environ.items() if key != "TF_CPP_MIN_LOG_LEVEL"}
+    return subprocess.run(
+        args, capture_output=True, text=True, timeout=300, env={**environment, **env}
+    )
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"keras-gans {keras_gans.__version__}\n"
+
+
+def test_help_lists_each_command_with_the_summary_its_module_registers():
+    parser = cli.build_parser()
+    (subcommands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    registered = {choice.dest: choice.help for choice in subcommands._choices_actions}
+    assert registered == cli.SUMMARIES
+
+
+@pytest.mark.parametrize("how", ["console_script", "python_m"])
+def test_help_and_version_import_no_tensorflow(how):
+    command = [KERAS_GANS] if how == "console_script" else [sys.executable, "-m", "keras_gans.cli"]
+    for flag in ("--help", "--version"):
+        result = run([*command, flag], PYTHONPROFILEIMPORTTIME="1")
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "keras_gans" in result.stderr  # the import times were written
+        assert not IMPORTED_TENSORFLOW.search(result.stderr), flag
+    assert "train a model and write grids" in run([*command, "--help"]).stdout
+
+
+@pytest.mark.slow  # imports TensorFlow in a fresh process: 5-14 s on 2 shared cores
+def test_a_command_prints_its_error_and_no_tensorflow_start_up_lines(tmp_path):
+    result = run([KERAS_GANS, "sample", "--model", str(tmp_path / "missing.keras")])
+    assert result.returncode == 1
+    assert result.stderr == f"keras-gans sample: no such model file: {tmp_path}/missing.keras\n"
