@@ -47,6 +47,8 @@ __all__ = [
     "ConditionalGAN",
     "WGAN",
     "WGANGP",
+    "Pix2Pix",
+    "CycleGAN",
     "discriminator_rejection_sampling",
     "export_generator",
     "train",
@@ -54,11 +56,13 @@ __all__ = [
     "callbacks",
     "data",
     "distribute",
+    "engine",
     "images",
     "layers",
     "losses",
     "metrics",
     "networks",
+    "schedules",
     "tricks",
 ]
 
@@ -92,16 +96,18 @@ else:
         callbacks,
         data,
         distribute,
+        engine,
         images,
         layers,
         losses,
         metrics,
         networks,
+        schedules,
         tricks,
     )
     from keras_gans.discriminator_rejection_sampling import discriminator_rejection_sampling
     from keras_gans.export import export_generator
-    from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
+    from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN, CycleGAN, Pix2Pix
     from keras_gans.train import train  # the function; the module stays keras_gans.train
 
 

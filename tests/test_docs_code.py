@@ -20,6 +20,7 @@ Markers, as HTML comments that the site does not show:
 import glob
 import os
 import re
+import warnings
 
 import keras
 import pytest
@@ -124,7 +125,14 @@ def test_page_code_runs(page, smoke):
             raise AssertionError(f"The block at {page}:{line} failed: {error!r}") from error
 
 
-@pytest.mark.parametrize("page, line, reason", skipped_params())
-def test_skipped_block(page, line, reason):
-    assert reason, f"The skip marker before {page}:{line} gives no reason."
-    pytest.skip(f"{page}:{line} not run: {reason}")
+def test_every_skipped_block_gives_its_reason():
+    """A block marked `<!-- skip: reason -->` is not run; each one is listed with its reason."""
+    skipped = skipped_params()
+    for page, line, reason in skipped:
+        assert reason, f"The skip marker before {page}:{line} gives no reason."
+    if skipped:
+        warnings.warn(
+            "Doc blocks not run: "
+            + "; ".join(f"{page}:{line} ({reason})" for page, line, reason in skipped),
+            stacklevel=1,
+        )

@@ -3,9 +3,9 @@
 import keras
 import numpy as np
 
-from keras_gans import __version__, mixed_precision
 from keras_gans import augment as augment_module
 from keras_gans import losses as losses_module
+from keras_gans import mixed_precision
 from keras_gans import tricks as tricks_module
 from keras_gans.engine.adversarial_steps import AdversarialSteps
 from keras_gans.engine.batch_spec import BatchSpec
@@ -16,12 +16,13 @@ from keras_gans.engine.generator_ema import GeneratorEMA
 from keras_gans.engine.network_checks import check_no_shared_layers
 from keras_gans.engine.noise import draw_for_replica
 from keras_gans.engine.player_optimizers import PlayerOptimizers, resolve_optimizer
+from keras_gans.engine.saved_state import SavedState
 from keras_gans.engine.trackers import Trackers
 
 KERAS_COMPILE_ARGUMENTS = ("jit_compile", "steps_per_execution", "run_eagerly", "auto_scale_loss")
 
 
-class AdversarialModel(AdversarialSteps, keras.Model):
+class AdversarialModel(AdversarialSteps, SavedState, keras.Model):
     """The base of every GAN: players by name, their optimizers, the objective's terms.
 
     A model class declares what makes it what it is, and writes its
@@ -46,7 +47,8 @@ class AdversarialModel(AdversarialSteps, keras.Model):
     copies of the generators, the seeded noise, saving and loading.
 
     Args:
-        networks: `{name: keras.Model}`, every network of `players`.
+        networks: `{name: keras.Model}`, every network of `players` (a subclass
+            may instead set an extra one as an attribute before calling this).
         seed: int or None, seed of the model's noise (latent vectors, the
             tricks' noise). Not of the initial weights nor the data order:
             call `keras.utils.set_random_seed(s)` before building the
@@ -64,6 +66,11 @@ class AdversarialModel(AdversarialSteps, keras.Model):
     default_loss = "non_saturating"
 
     def __init__(self, networks, *, seed=None, ema_decay=None, **kwargs):
+        # A subclass may set a network of `players` before calling this (then untracked).
+        networks = dict(networks)
+        for name in (name for player in self.players.values() for name in player):
+            if name not in networks and name in self.__dict__:
+                networks[name] = self.__dict__.pop(name)
         super().__init__(**kwargs)
         # === Networks ===
         for name, network in networks.items():
@@ -221,8 +228,9 @@ class AdversarialModel(AdversarialSteps, keras.Model):
         self.adversarial_loss = losses_module.get(
             self.default_loss if loss == "auto" else loss, label_smoothing=label_smoothing
         )
-        if self.adversarial_loss.name == "feature_matching":
-            options.setdefault("feature_matching", 1.0)
+        given_matching = any(isinstance(t, tricks_module.FeatureMatching) for t in tricks or [])
+        if self.adversarial_loss.name == "feature_matching" and not given_matching:
+            options.setdefault("feature_matching", 1.0)  # G's whole objective
         given = [*tricks_module.from_options(options), *list(tricks or [])]
         augmentation = augment_module.get(augment)
         if augmentation is not None:
@@ -296,15 +304,7 @@ class AdversarialModel(AdversarialSteps, keras.Model):
         for key in ("d_optimizer", "g_optimizer"):
             config[key] = keras.optimizers.deserialize(config[key])
         config["tricks"] = [keras.saving.deserialize_keras_object(t) for t in config["tricks"]]
-        if self.adversarial_loss_name(config) == "feature_matching":
-            # The term was saved with the tricks; do not add it twice.
-            config["loss"] = config["loss"]
         self.compile(**config)
-
-    @staticmethod
-    def adversarial_loss_name(config):
-        loss = config.get("loss")
-        return loss if isinstance(loss, str) else None
 
     # === Fit ===
 
@@ -362,52 +362,6 @@ class AdversarialModel(AdversarialSteps, keras.Model):
         from keras_gans import distribute
 
         return distribute.worker_logs(self.trackers.results(names))
-
-    # === Serialization ===
-
-    def get_config(self):
-        config = super().get_config()
-        config.update(
-            {name: keras.saving.serialize_keras_object(n) for name, n in self.networks.items()}
-        )
-        config.update(
-            {"seed": self.seed, "ema_decay": self.ema_decay, "keras_gans_version": __version__}
-        )
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config.pop("keras_gans_version", None)
-        for player in cls.players.values():
-            for name in player:
-                config[name] = keras.saving.deserialize_keras_object(config[name])
-        return cls(**config)
-
-    def save(self, filepath, *args, **kwargs):
-        """Saves the model (see `keras.Model.save`), checking first that it can be.
-
-        A custom loss that cannot be saved raises before the file is opened,
-        so an earlier good file at `filepath` is left as it was.
-        """
-        self.get_compile_config()
-        return super().save(filepath, *args, **kwargs)
-
-    # Keras saves a layer's own variables but not its SeedGenerator states; the
-    # noise state is saved too, so that a restored model resumes the same noise.
-    _NOISE_STATE_KEY = "noise_seed_state"
-
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        store[self._NOISE_STATE_KEY] = self.seed_generator.state.numpy()
-
-    def load_own_variables(self, store):
-        keys = list(store.keys())
-        if self._NOISE_STATE_KEY in keys:
-            self.seed_generator.state.assign(store[self._NOISE_STATE_KEY])
-        super().load_own_variables(
-            {key: store[key] for key in keys if key != self._NOISE_STATE_KEY}
-        )
 
 
 def _check_tricks(tricks):

@@ -215,3 +215,48 @@ def check_no_shared_layers(model):
                 "player trains its own. Received: one weight shared by "
                 f"{described}. Build each network with its own layers."
             )
+
+
+def check_translation_networks(model, translations):
+    """Checks an image-to-image model's networks; a `ValueError` naming what does not fit.
+
+    Args:
+        model: a `Pix2Pix` or `CycleGAN`.
+        translations: `{generator name: (discriminator name, image input of D
+            conditioned on the source or not)}`: each generator's output is
+            judged by that discriminator.
+    """
+    for name, network in model.networks.items():
+        if not isinstance(network, keras.Model) or getattr(network, "inputs", None) is None:
+            raise ValueError(
+                f"`{name}` must be a functional keras.Model with an input shape, as "
+                f"kg.networks builds them. Received: {name}={network!r}"
+            )
+        if len(network.outputs) != 1:
+            raise ValueError(
+                f"The {name} must return one tensor. Received: {len(network.outputs)} outputs."
+            )
+    for generator_name, (discriminator_name, conditional) in translations.items():
+        generator = model.networks[generator_name]
+        discriminator = model.networks[discriminator_name]
+        produced = tuple(generator.outputs[0].shape[1:])
+        judged = tuple(discriminator.inputs[0].shape[1:])
+        if produced != judged:
+            raise ValueError(
+                f"The {generator_name}'s output does not fit the {discriminator_name}. "
+                f"Received: output (None, *{produced}); the {discriminator_name} takes "
+                f"(None, *{judged})."
+            )
+        inputs = len(discriminator.inputs)
+        if inputs != (2 if conditional else 1):
+            hint = (
+                "Build it with source_shape=..., e.g. kg.networks.patch_discriminator("
+                "image_shape, source_shape=source_shape)."
+                if conditional
+                else "Build it without source_shape."
+            )
+            raise ValueError(
+                f"A {type(model).__name__} {discriminator_name} takes "
+                f"{2 if conditional else 1} input(s). Received: {inputs}. {hint}"
+            )
+        _warn_if_unbounded(generator)

@@ -7,6 +7,7 @@ from keras_gans.layers.constant_input import ConstantInput
 from keras_gans.layers.equalized_dense import EqualizedDense
 from keras_gans.layers.fourier_features import FourierFeatures
 from keras_gans.layers.gaussian_mixture_latent import GaussianMixtureLatent
+from keras_gans.layers.image_pool import ImagePool
 from keras_gans.layers.maxout import Maxout
 from keras_gans.layers.minibatch_discrimination import MinibatchDiscrimination
 from keras_gans.layers.minibatch_std_dev import MinibatchStdDev
@@ -25,6 +26,7 @@ __all__ = [
     "EqualizedDense",
     "FourierFeatures",
     "GaussianMixtureLatent",
+    "ImagePool",
     "Maxout",
     "MinibatchDiscrimination",
     "MinibatchStdDev",
