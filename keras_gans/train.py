@@ -8,9 +8,10 @@ import keras
 import numpy as np
 
 from keras_gans import distribute, mixed_precision
-from keras_gans.callbacks import ImageGrid
-from keras_gans.data import load
-from keras_gans.presets import build_model, get_preset
+from keras_gans.presets import get_preset
+from keras_gans.recipe.callbacks import run_callbacks
+from keras_gans.recipe.data import training_data
+from keras_gans.recipe.model import build_and_compile
 from keras_gans.runs import RunFolder
 from keras_gans.training_options import TrainingConfig, training_options
 
@@ -44,54 +45,27 @@ def train(preset="dcgan", dataset="fashion_mnist", **options):
     ```
     """
     config = TrainingConfig.from_arguments(preset=preset, dataset=dataset, **options)
-    data_options, run = config.data, config.run
-    _check_run(run)
-    verbose = run["verbose"]
-    if verbose == "auto":
-        verbose = 1 if sys.stdout.isatty() else 2
+    run = config.run
+    verbose = _check_run(run)
     recipe = get_preset(config.model["preset"])
-    precision = mixed_precision.check_policy(run["precision"])
+    mixed_precision.check_policy(run["precision"])
     strategy = run["strategy"]
     if strategy is None or isinstance(strategy, str):
         # First of all: a multi-worker strategy must exist before any TF operation.
         strategy = distribute.get_strategy(strategy)
     seed = run["seed"] if run["seed"] is not None else int(np.random.default_rng().integers(2**31))
     keras.utils.set_random_seed(seed)
-    data = load(
-        data_options["dataset"],
-        batch_size=data_options["batch_size"] or recipe.batch_size,
-        with_labels=recipe.conditional,
-        seed=seed,
-        image_size=data_options["image_size"],
-    )
-    images_spec = data.element_spec[0] if recipe.conditional else data.element_spec
-    model_options = dict(config.model)
-    if recipe.conditional and model_options["num_classes"] is None:
-        model_options["num_classes"] = _count_classes(data)
-    if distribute.is_multi_worker(strategy):
-        data = distribute.shard_by_data(data)
-    with strategy.scope(), mixed_precision.global_policy(precision):
-        model = build_model(image_shape=images_spec.shape[1:], seed=seed, **model_options)
-        model.compile(**_compile_arguments(recipe, config.compile))
 
+    data = training_data(config, recipe, seed, strategy)
+    model = build_and_compile(config, recipe, data, seed, strategy)
     folder = RunFolder(run["directory"], chief=distribute.is_chief(strategy))
     resuming = folder.open(fresh=run["fresh"])
-    logged = []
-    if run["tensorboard"] is not None:
-        log_dir = run["tensorboard"] if folder.chief else folder.path("logs")
-        logged = [keras.callbacks.TensorBoard(log_dir)]
-    grid = ImageGrid(
-        folder.path("grids"),
-        every_n_epochs=run["grid_every_n_epochs"],
-        log_dir=f"{logged[0].log_dir}/train" if logged else None,
-    )
     model.fit(
         data,
         epochs=run["epochs"],
-        steps_per_epoch=data_options["steps_per_epoch"],
+        steps_per_epoch=config.data["steps_per_epoch"],
         callbacks=[
-            *logged,
-            grid,
+            *run_callbacks(config, folder),
             *folder.callbacks(resuming, verbose, run["backup_every_n_steps"]),
             *(run["callbacks"] or []),
         ],
@@ -107,6 +81,7 @@ def train(preset="dcgan", dataset="fashion_mnist", **options):
 
 
 def _check_run(run):
+    """Checks the run's options; returns fit's verbosity."""
     epochs = run["epochs"]
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"`epochs` must be a positive integer. Received: epochs={epochs!r}")
@@ -114,28 +89,9 @@ def _check_run(run):
         raise ValueError(
             f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={run['verbose']!r}"
         )
-
-
-def _compile_arguments(recipe, options):
-    """The preset's compile arguments, with the run's options where they are set."""
-    arguments = dict(recipe.compile_kwargs)
-    for name, value in options.items():
-        default = next(o.default for o in training_options() if o.name == name)
-        if name not in arguments or (value != default and value != "auto"):
-            arguments[name] = value
-    if arguments.get("loss") == "auto":
-        arguments.pop("loss")
-    return arguments
-
-
-def _count_classes(dataset):
-    """Largest label in a labelled dataset, plus one (one pass over the labels)."""
-    import tensorflow as tf
-
-    largest = dataset.map(lambda images, labels: tf.reduce_max(labels)).reduce(
-        tf.constant(-1, tf.int32), tf.maximum
-    )
-    return int(largest) + 1
+    if run["verbose"] == "auto":
+        return 1 if sys.stdout.isatty() else 2
+    return run["verbose"]
 
 
 def _signature_and_doc():
