@@ -17,7 +17,9 @@ UINT8_SIGNATURE = "generate_uint8"
 DEFAULT_MAX_BATCH_SIZE = 1024
 
 
-def export_generator(model, path, overwrite=False, max_batch_size=DEFAULT_MAX_BATCH_SIZE):
+def export_generator(
+    model, path, overwrite=False, max_batch_size=DEFAULT_MAX_BATCH_SIZE, truncation_psi=None
+):
     """Writes the generator of `model` as a SavedModel servable without Python.
 
     The SavedModel needs neither Keras nor keras_gans to run: TensorFlow
@@ -61,6 +63,13 @@ def export_generator(model, path, overwrite=False, max_batch_size=DEFAULT_MAX_BA
             `FileExistsError` naming `path`.
         max_batch_size: int >= 1, the most images one request may ask for.
             Defaults to `1024`.
+        truncation_psi: float or None: serve the truncated generator of a
+            style-based model (`model.generate(..., truncation_psi=...)`), with
+            this psi fixed in the graph; the signatures do not change. The
+            clients cannot truncate themselves (the mapping network and the
+            average w are inside the graph), and a psi input would exist for
+            one family of generators only. Export one version per psi.
+            Defaults to `None` (no truncation).
 
     Returns:
         `path`.
@@ -94,7 +103,10 @@ def export_generator(model, path, overwrite=False, max_batch_size=DEFAULT_MAX_BA
             f"`max_batch_size` must be an int >= 1. Received: max_batch_size={max_batch_size!r}"
         )
     max_batch_size = int(max_batch_size)
-    generator = model.sampling_generator
+    if truncation_psi is None:
+        generator = model.sampling_generator
+    else:
+        generator = model.truncated_generator(truncation_psi)
     latent_dim = model.latent_dim
     num_classes = getattr(model, "num_classes", None)
     conditional = num_classes is not None

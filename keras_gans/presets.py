@@ -20,6 +20,10 @@ class Preset:
         compile_kwargs: `compile` arguments of the recipe (plain values: optimizer
             configs, not instances, so that every model gets fresh optimizers).
             Defaults to `{}`, the model class's defaults.
+        model_kwargs: the model class's own arguments (`critic_steps`, and
+            `ema_decay` unless the run gives one). Defaults to `{}`.
+        citation: the paper (and code) the recipe's hyper-parameters come from.
+            Defaults to `""`.
     """
 
     model_class: type
@@ -27,6 +31,8 @@ class Preset:
     discriminator: Callable
     batch_size: int = 128
     compile_kwargs: Mapping = dataclasses.field(default_factory=dict)
+    model_kwargs: Mapping = dataclasses.field(default_factory=dict)
+    citation: str = ""
 
     @property
     def conditional(self):
@@ -37,6 +43,86 @@ def _adam(learning_rate, beta_1, beta_2):
     """The config of an Adam optimizer (`keras.optimizers.get` makes a fresh one)."""
     config = {"learning_rate": learning_rate, "beta_1": beta_1, "beta_2": beta_2}
     return {"class_name": "Adam", "config": config}
+
+
+# === Residual and style-based networks, sized for CPUs ===
+# The papers' widths (SNGAN's CIFAR nets: 256 channels in G, 128 in D; StyleGAN2: 512)
+# cost 4-15 GFLOP per 32x32 image: tens of seconds per step on 2 CPU cores. The presets
+# keep the papers' blocks and training recipes and narrow the networks like the DCGAN
+# preset's: G halves its channels at every upsampling from 256 (at most) down to 16 at
+# the output resolution, D doubles them from 16. Build the networks with their defaults
+# (`kg.networks.resnet_generator(latent_dim, shape)`) for the papers' widths.
+
+
+def _upsamplings(image_shape):
+    """`k`, the 2x upsamplings of the ResNet generator (see `kg.networks.resnet_generator`)."""
+    return (min(image_shape[:2]) // 4).bit_length() - 1
+
+
+def _generator_widths(image_shape):
+    k = _upsamplings(image_shape)
+    return [min(256, 16 * 2 ** (k - i)) for i in range(k + 1)]
+
+
+def _discriminator_widths(image_shape):
+    # k + 1 blocks (see `kg.networks.resnet_discriminator`).
+    return [min(256, 16 * 2**i) for i in range(_upsamplings(image_shape) + 1)]
+
+
+def resnet_sngan_generator(latent_dim, image_shape, **conditional):
+    """SNGAN's ResNet generator (no spectral norm in G), CPU-sized."""
+    return networks.resnet_generator(
+        latent_dim, image_shape, filters=_generator_widths(image_shape), **conditional
+    )
+
+
+def resnet_sngan_discriminator(image_shape, spectral_norm=True, **conditional):
+    """SNGAN's ResNet discriminator, spectrally normalised, CPU-sized."""
+    return networks.resnet_discriminator(
+        image_shape,
+        filters=_discriminator_widths(image_shape),
+        spectral_norm=spectral_norm,
+        **conditional,
+    )
+
+
+def sagan_generator(latent_dim, image_shape, **conditional):
+    """SAGAN's generator: spectral norm, self-attention on the map before the last block."""
+    bottom = -(-image_shape[0] // 2 ** _upsamplings(image_shape))
+    return networks.resnet_generator(
+        latent_dim,
+        image_shape,
+        filters=_generator_widths(image_shape),
+        self_attention=bottom << max(_upsamplings(image_shape) - 1, 1),
+        spectral_norm=True,
+        **conditional,
+    )
+
+
+def sagan_discriminator(image_shape, spectral_norm=True, **conditional):
+    """SAGAN's discriminator: spectral norm, self-attention after the first block."""
+    return networks.resnet_discriminator(
+        image_shape,
+        filters=_discriminator_widths(image_shape),
+        self_attention=-(-image_shape[0] // 2),
+        spectral_norm=spectral_norm,
+        **conditional,
+    )
+
+
+def stylegan2_generator(latent_dim, image_shape):
+    """StyleGAN2's generator, 64 channels up to 32x32 (then halved), 2 mapping layers."""
+    return networks.style_generator(latent_dim, image_shape, filters=64, mapping_layers=2)
+
+
+def stylegan2_discriminator(image_shape, spectral_norm=False):
+    """StyleGAN2's residual discriminator with minibatch standard deviation, no spectral norm."""
+    return networks.resnet_discriminator(
+        image_shape,
+        filters=_discriminator_widths(image_shape),
+        spectral_norm=spectral_norm,
+        minibatch_stddev=True,
+    )
 
 
 PRESETS = {
@@ -69,8 +155,109 @@ PRESETS = {
             "g_optimizer": _adam(2e-4, 0.5, 0.999),
         },
     ),
+    # SNGAN's ResNet recipe for CIFAR-10 (Miyato et al. 2018, sec. 5 and appendix B.4;
+    # their setting with the hinge loss): Adam(2e-4, beta_1=0, beta_2=0.9), n_dis=5 D
+    # updates per G update on batches of 64 (a batch of 320 dealt into the 5 critic
+    # steps), spectral norm in D only.
+    "resnet_sngan": Preset(
+        GAN,
+        resnet_sngan_generator,
+        resnet_sngan_discriminator,
+        batch_size=320,
+        compile_kwargs={
+            "loss": "hinge",
+            "d_optimizer": _adam(2e-4, 0.0, 0.9),
+            "g_optimizer": _adam(2e-4, 0.0, 0.9),
+        },
+        model_kwargs={"critic_steps": 5},
+        citation=(
+            'Miyato et al., "Spectral Normalization for Generative Adversarial Networks", '
+            "ICLR 2018 (ResNet nets, appendix B.4; hinge loss, Adam(2e-4, 0, 0.9), n_dis=5)"
+        ),
+    ),
+    # SAGAN (Zhang et al. 2019, sec. 5): spectral norm in G and D, the two time-scale
+    # update rule (D 4e-4, G 1e-4, Adam(beta_1=0, beta_2=0.9)), one D step per G step,
+    # the hinge loss, self-attention in both networks (on a middle feature map). Batch
+    # 64 (the paper: 256 on ImageNet 128x128, on GPUs).
+    "sagan": Preset(
+        GAN,
+        sagan_generator,
+        sagan_discriminator,
+        batch_size=64,
+        compile_kwargs={
+            "loss": "hinge",
+            "d_optimizer": _adam(4e-4, 0.0, 0.9),
+            "g_optimizer": _adam(1e-4, 0.0, 0.9),
+        },
+        citation=(
+            'Zhang et al., "Self-Attention Generative Adversarial Networks", ICML 2019 '
+            "(TTUR 4e-4 / 1e-4, Adam(0, 0.9), hinge loss, spectral norm in G and D)"
+        ),
+    ),
+    # StyleGAN2 as the StyleGAN2-ADA code trains it (train.py, training/loss.py,
+    # training/training_loop.py): the non-saturating loss, Adam(0.0025, 0, 0.99), R1
+    # every 16 steps and path length (weight 2, decay 0.01, half batch) every 4 steps,
+    # each scaled by its interval; style mixing 0.9 (the builder's default); batch 32
+    # and 2 mapping layers (its `auto` config at 32-128 px on one GPU); an EMA of G with
+    # a half-life of 10k images (ema_kimg = batch * 10 / 32), i.e. a decay of
+    # 0.5 ** (32 / 10_000) per step. R1 gamma 0.01: its `cifar` config (its `auto`
+    # formula 0.0002 * res**2 / batch gives 0.006 at 32 px, 0.026 at 64 px; 10 is for
+    # 1024 px). No lr / beta adjustment for laziness (lr * c, beta ** c, c = k / (k + 1)
+    # in training_loop.py): it compensates for the extra optimizer step of a separate
+    # regularisation phase, and here the lazy terms join the main step (no extra step).
+    "stylegan2": Preset(
+        GAN,
+        stylegan2_generator,
+        stylegan2_discriminator,
+        batch_size=32,
+        compile_kwargs={
+            "loss": "non_saturating",
+            "d_optimizer": _adam(0.0025, 0.0, 0.99),
+            "g_optimizer": _adam(0.0025, 0.0, 0.99),
+            "r1_penalty": 0.01,
+            "r1_every_n_steps": 16,
+            "path_length": 2.0,
+            "path_length_every_n_steps": 4,
+        },
+        model_kwargs={"ema_decay": 0.5 ** (32 / 10_000)},
+        citation=(
+            'Karras et al., "Analyzing and Improving the Image Quality of StyleGAN", CVPR '
+            '2020; Karras et al., "Training Generative Adversarial Networks with Limited '
+            "Data\", NeurIPS 2020 (the StyleGAN2-ADA code: train.py's auto and cifar configs, "
+            "training/loss.py)"
+        ),
+    ),
 }
 CONDITIONAL_PRESETS = {name for name, preset in PRESETS.items() if preset.conditional}
+
+# === The automatic choice (`kg.train(preset=None)`, `keras-gans train` without --preset) ===
+# Measured on Colored Fashion-MNIST at equal wall time on 2 CPU cores
+# (benchmarks/architectures.py, docs/benchmarks.md): DCGAN's small, fast networks are
+# the better use of a CPU up to AUTO_MAX_DCGAN_SIDE pixels a side; above, the residual
+# preset (any size from 8: also the sizes DCGAN cannot make, such as 48 or 100).
+AUTO_SMALL_PRESET = "dcgan"
+AUTO_LARGE_PRESET = "resnet_sngan"
+AUTO_MAX_DCGAN_SIDE = 28
+
+
+def automatic_preset(image_shape):
+    """The preset chosen for images of `image_shape` (`(height, width, ...)`) when none is given."""
+    height, width = image_shape[:2]
+    if max(height, width) <= AUTO_MAX_DCGAN_SIDE:
+        try:
+            networks.dcgan_discriminator((height, width, 1), filters=1)
+            return AUTO_SMALL_PRESET
+        except ValueError:  # a size DCGAN's halvings cannot make
+            pass
+    return AUTO_LARGE_PRESET
+
+
+def describe_automatic_choice():
+    """The automatic choice in words, for help texts."""
+    return (
+        f"{AUTO_SMALL_PRESET} for images of at most {AUTO_MAX_DCGAN_SIDE} pixels a side, "
+        f"{AUTO_LARGE_PRESET} for larger ones and for sizes {AUTO_SMALL_PRESET} cannot make"
+    )
 
 
 def get_preset(name):
@@ -98,13 +285,16 @@ def build_model(
             (Goodfellow et al. 2014), `"cgan"` (conditional DCGAN, Mirza &
             Osindero 2014), `"wgan"` (Arjovsky et al. 2017), `"wgan_gp"`
             (Gulrajani et al. 2017, LayerNorm critic), `"sngan"` (Miyato et
-            al. 2018: spectral norm, hinge loss).
+            al. 2018: spectral norm, hinge loss, on the DCGAN networks),
+            `"resnet_sngan"` (Miyato et al. 2018, their ResNet setting),
+            `"sagan"` (Zhang et al. 2019), `"stylegan2"` (Karras et al. 2020):
+            see `Preset.citation`.
         image_shape: `(height, width, channels)` of the training images.
         latent_dim: size of the latent vectors. Defaults to `128`.
         num_classes: number of classes, required by conditional presets.
         seed: seed of the model's noise. Defaults to `None`.
         ema_decay: decay of the generator's moving average (see `GAN`).
-            Defaults to `None` (none).
+            Defaults to `None`: the preset's (`stylegan2` keeps one), else none.
         spectral_norm: bool or None: spectral normalisation in the
             discriminator's layers (DCGAN discriminators only). Defaults to
             `None`, the preset's choice.
@@ -119,16 +309,19 @@ def build_model(
     if spectral_norm is not None:
         if preset.generator is networks.mlp_generator:
             raise ValueError(
-                "`spectral_norm` applies to the DCGAN discriminators, not to the 'mlp' "
-                f"preset. Received: spectral_norm={spectral_norm!r} with preset={name!r}"
+                "`spectral_norm` applies to the DCGAN and ResNet discriminators, not to the "
+                f"'mlp' preset. Received: spectral_norm={spectral_norm!r} with preset={name!r}"
             )
         discriminator_options["spectral_norm"] = bool(spectral_norm)
     image_shape = tuple(image_shape)
+    model_kwargs = dict(preset.model_kwargs)
+    if ema_decay is not None:
+        model_kwargs["ema_decay"] = ema_decay
     return preset.model_class(
         preset.generator(latent_dim, image_shape, **conditional),
         preset.discriminator(image_shape, **conditional, **discriminator_options),
         latent_dim=latent_dim,
         seed=seed,
-        ema_decay=ema_decay,
         **conditional,
+        **model_kwargs,
     )

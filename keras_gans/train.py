@@ -12,6 +12,7 @@ from keras_gans.presets import get_preset
 from keras_gans.recipe.callbacks import run_callbacks
 from keras_gans.recipe.data import training_data
 from keras_gans.recipe.model import build_and_compile
+from keras_gans.recipe.preset_choice import resolve_preset
 from keras_gans.runs import RunFolder
 from keras_gans.training_options import TrainingConfig, training_options
 
@@ -20,7 +21,7 @@ TrainingRun.__doc__ = """What `train` returns: the trained `model` and its per-e
 (a dict of lists, every epoch of the run, including those before a resume)."""
 
 
-def train(preset="dcgan", dataset="fashion_mnist", **options):
+def train(preset=None, dataset="fashion_mnist", **options):
     """Trains a preset GAN with `model.fit` into a run folder, resuming it if interrupted.
 
     The whole recipe: load the data, build and compile the preset's model,
@@ -47,6 +48,7 @@ def train(preset="dcgan", dataset="fashion_mnist", **options):
     config = TrainingConfig.from_arguments(preset=preset, dataset=dataset, **options)
     run = config.run
     verbose = _check_run(run)
+    config.model["preset"] = resolve_preset(config, verbose)
     recipe = get_preset(config.model["preset"])
     mixed_precision.check_policy(run["precision"])
     strategy = run["strategy"]

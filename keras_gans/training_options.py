@@ -74,6 +74,8 @@ def _verbosity(text):
 
 
 def _core_options(preset_names):
+    from keras_gans.presets import describe_automatic_choice
+
     return (
         # === Data ===
         TrainingOption(
@@ -97,7 +99,12 @@ def _core_options(preset_names):
             type=positive_int,
         ),
         # === Model ===
-        TrainingOption("preset", "model", "dcgan", "model preset", choices=tuple(preset_names)),
+        TrainingOption(
+            "preset", "model", None,
+            "model preset, or auto; default: chosen from the data (auto): "
+            f"{describe_automatic_choice()}",
+            choices=("auto", *preset_names),
+        ),
         TrainingOption("latent_dim", "model", 128, "size of the latent vectors", type=positive_int),
         TrainingOption(
             "num_classes", "model", None,
@@ -178,6 +185,12 @@ def _core_options(preset_names):
             "tensorboard", "run", None,
             "write TensorBoard logs (losses, grids) to this folder; needs "
             'pip install ".[tensorboard]"; default: none',
+        ),
+        TrainingOption(
+            "monitor", "run", True,
+            "watch for D winning, vanishing G gradients and mode collapse "
+            "(kg.callbacks.TrainingMonitor): warnings printed and written to OUT/warnings.txt",
+            switch=True,
         ),
         TrainingOption(
             "verbose", "run", "auto",

@@ -263,7 +263,8 @@ def test_every_train_parameter_is_a_flag_of_the_same_name_and_the_reverse():
 # Each option's help must state its default or what it does: (option, phrase).
 HELP = {
     "train": {
-        "--preset": "model preset (default: dcgan)",
+        "--preset": "model preset, or auto; default: chosen from the data (auto): dcgan for "
+        "images of at most",
         "--dataset": "fashion_mnist (offline)",
         "--epochs": "(default: 5)",
         "--batch-size": "default: the preset's",
@@ -287,6 +288,7 @@ HELP = {
         "--tensorboard": "default: none",
         "--precision": "mixed_bfloat16 (CPUs with bfloat16 instructions, TPUs) (default: float32)",
         "--verbose": "(default: auto)",
+        "--monitor": "printed and written to OUT/warnings.txt (default: True)",
         **{
             "--" + name.replace("_", "-"): f"(default: {option.default})"
             for name, (_, option) in kg.tricks.OPTIONS.items()

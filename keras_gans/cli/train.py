@@ -1,6 +1,9 @@
 """`keras-gans train`: `kg.train` on the command line, one flag per option of its table."""
 
 import argparse
+import os
+import sys
+import warnings
 
 
 def add_parser(subparsers):
@@ -45,9 +48,32 @@ def add_option(parser, option):
 
 
 def run(args):
-    """Runs `keras-gans train` for parsed `args`; returns the exit code."""
+    """Runs `keras-gans train` for parsed `args`; returns the exit code.
+
+    The library's warnings (the data's conversions, `TrainingMonitor`'s
+    failures) are printed on stderr as `keras-gans train: warning: ...`, each
+    one as it comes; other libraries' warnings keep Python's format.
+    """
+    from keras_gans.callbacks import TrainingWarning
     from keras_gans.train import train
     from keras_gans.training_options import training_options
 
-    train(**{o.name: getattr(args, o.name) for o in training_options() if o.cli})
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", TrainingWarning)
+        warnings.showwarning = _show_warning(warnings.showwarning, TrainingWarning)
+        train(**{o.name: getattr(args, o.name) for o in training_options() if o.cli})
     return 0
+
+
+def _show_warning(show, training_warning):
+    """`warnings.showwarning` that prints keras_gans' warnings as one plain line each."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def show_warning(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, training_warning) or os.path.abspath(filename).startswith(package):
+            text = " ".join(str(message).split())
+            print(f"keras-gans train: warning: {text}", file=file or sys.stderr, flush=True)
+            return
+        show(message, category, filename, lineno, file, line)
+
+    return show_warning

@@ -93,7 +93,8 @@ class AdversarialSteps:
                 if len(states) > 1:
                     logs["d_loss" + state.suffix] = part + terms
                 judged = self.adversarial_loss.discriminator_logs(real_logits, fake_logits)
-                judged["diversity"] = feature_diversity(real_features, fake_features)
+                # On the images themselves: D's features depend on its batch statistics.
+                judged["diversity"] = feature_diversity(state.real, fake)
                 logs.update({name + state.suffix: value for name, value in judged.items()})
                 logs.update(term_logs)
             scaled_loss = optimizer.scale_loss(loss)

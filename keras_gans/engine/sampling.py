@@ -49,18 +49,57 @@ class LatentSampling:
     def _predict_labels_hint(self):
         return ""
 
-    def generate_from_latent(self, z, labels=None, batch_size=256):
-        """Images for given latent vectors, in inference mode, as a float32 numpy array."""
+    def truncated_generator(self, psi):
+        """The sampling generator with the truncation trick at `psi` (style-based generators).
+
+        `kg.networks.truncated(self.sampling_generator, psi)`: a model z ->
+        images sharing the generator's weights, every w pulled towards the
+        tracked average, `w_avg + psi * (w - w_avg)`. A `ValueError` says so
+        for a generator that cannot truncate (one without the mapping network
+        and `w_avg` of `kg.networks.style_generator`).
+        """
+        from keras_gans.networks.style import truncated
+
+        if isinstance(psi, bool) or not isinstance(psi, (int, float, np.floating)):
+            raise ValueError(
+                f"`truncation_psi` must be a number, e.g. 0.7. Received: truncation_psi={psi!r}"
+            )
+        generator = self.sampling_generator
+        try:
+            return truncated(generator, float(psi))
+        except ValueError as error:
+            raise ValueError(
+                "`truncation_psi` needs a style-based generator (kg.networks.style_generator: "
+                "a mapping network and the average w it tracks); this "
+                f"{type(self).__name__}'s generator {generator.name!r} has no mapping network "
+                f"to truncate. Received: truncation_psi={psi!r}. Sample without it."
+            ) from error
+
+    def generate_from_latent(self, z, labels=None, batch_size=256, truncation_psi=None):
+        """Images for given latent vectors, in inference mode, as a float32 numpy array.
+
+        With `truncation_psi`, through `truncated_generator(truncation_psi)`.
+        """
+        generator = self.sampling_generator
+        if truncation_psi is not None:
+            if labels is not None:
+                raise ValueError(
+                    "`truncation_psi` is for unconditional style-based generators. "
+                    f"Received: truncation_psi={truncation_psi!r} with labels."
+                )
+            generator = self.truncated_generator(truncation_psi)
         images = []
         for start in range(0, len(z), batch_size):
             stop = start + batch_size
             inputs = self.generator_inputs(
                 z[start:stop], None if labels is None else labels[start:stop]
             )
-            images.append(ops.convert_to_numpy(self.sampling_generator(inputs, training=False)))
+            images.append(ops.convert_to_numpy(generator(inputs, training=False)))
         return np.concatenate(images).astype("float32")
 
-    def generate(self, num_images=None, labels=None, seed=None, batch_size=256):
+    def generate(
+        self, num_images=None, labels=None, seed=None, batch_size=256, truncation_psi=None
+    ):
         """Generates images in [-1, 1] as a float32 numpy array, in inference mode.
 
         One signature for every latent model: `gan.generate(16, seed=0)`;
@@ -78,6 +117,14 @@ class LatentSampling:
                 model's training noise is not touched. Defaults to `None`.
             batch_size: how many images the generator makes per call.
                 Defaults to `256`.
+            truncation_psi: float or None. The truncation trick (Karras et al.
+                2019, sec. 3.3; Brock et al. 2019) for a style-based generator
+                (`kg.networks.style_generator`): every w becomes `w_avg + psi *
+                (w - w_avg)`, trading variety for typical images (1 is no
+                truncation, 0 the average image for every z; StyleGAN uses
+                0.5-0.7). Same seed, same z: only w changes. A `ValueError`
+                for a generator without a mapping network. Defaults to `None`
+                (no truncation).
         """
         labels = self.labels_to_generate(num_images, labels)
         if labels is not None:
@@ -86,8 +133,12 @@ class LatentSampling:
             raise ValueError(
                 f"`num_images` must be a positive int. Received: num_images={num_images!r}"
             )
+        if truncation_psi is not None:
+            self.truncated_generator(truncation_psi)  # its errors before any work
         z = latent_vectors(num_images, self.latent_dim, seed)
-        return self.generate_from_latent(z, labels, batch_size=batch_size)
+        return self.generate_from_latent(
+            z, labels, batch_size=batch_size, truncation_psi=truncation_psi
+        )
 
     def labels_to_generate(self, num_images, labels):
         """The int32 labels of the images `generate` makes; None for unconditional models."""

@@ -50,6 +50,10 @@ def downsampling_steps(height, width):
         raise ValueError(
             "DCGAN networks need a height and width that halve the same number "
             "of times down to 4 or 7 (8, 14, 16, 28, 32, 56, 64, ...). "
-            f"Received: image_shape with height={height}, width={width}"
+            f"Received: image_shape with height={height}, width={width}. For other sizes, "
+            "use the ResNet networks (kg.networks.resnet_generator and resnet_discriminator, "
+            "any size from 8; the presets resnet_sngan and sagan, which kg.train and "
+            "keras-gans train choose when no preset is given), or resize the images "
+            "(image_size=..., --image-size)."
         )
     return h_steps

@@ -8,6 +8,7 @@
 | `r1_penalty`                      | `R1Penalty`           | Mescheder et al. 2018          |
 | `r2_penalty`                      | `R2Penalty`           | Mescheder et al. 2018          |
 | `gradient_penalty`                | `GradientPenalty`     | Gulrajani et al. 2017          |
+| `path_length`                     | `PathLengthPenalty`   | Karras et al. 2020 (StyleGAN2) |
 | `weight_clipping`                 | `WeightClipping`      | Arjovsky et al. 2017           |
 
 `compile(tricks=[kg.tricks.R1Penalty(10.0)])` is the object form;
@@ -25,6 +26,7 @@ from keras_gans.tricks.feature_matching import FeatureMatching
 from keras_gans.tricks.gradient_penalty import GradientPenalty
 from keras_gans.tricks.historical_averaging import HistoricalAveraging
 from keras_gans.tricks.instance_noise import InstanceNoise
+from keras_gans.tricks.path_length_penalty import PathLengthPenalty
 from keras_gans.tricks.r1_penalty import R1Penalty
 from keras_gans.tricks.r2_penalty import R2Penalty
 from keras_gans.tricks.trick import Option, Trick
@@ -38,6 +40,7 @@ TRICKS = (
     R1Penalty,
     R2Penalty,
     GradientPenalty,
+    PathLengthPenalty,
     WeightClipping,
 )
 # Every option by name: `{name: (trick class, Option)}`.
@@ -73,6 +76,7 @@ __all__ = [
     "InstanceNoise",
     "OPTIONS",
     "Option",
+    "PathLengthPenalty",
     "R1Penalty",
     "R2Penalty",
     "TRICKS",

@@ -1,0 +1,106 @@
+"""Any folder of images trains from `kg.train` and the CLI: sizes, the chosen preset, warnings."""
+
+import os
+
+import keras
+import numpy as np
+import pytest
+from PIL import Image
+
+import keras_gans as kg
+from keras_gans import cli, presets
+from keras_gans.recipe import callbacks as recipe_callbacks
+from keras_gans.train import train
+
+TINY = ("--latent-dim", "8", "--epochs", "1", "--steps-per-epoch", "1")
+
+
+def image_folder(folder, sizes, modes=("RGB",)):
+    """PNGs of random pixels, one per `(height, width)` of `sizes`, cycling through `modes`."""
+    os.makedirs(folder, exist_ok=True)
+    rng = np.random.default_rng(0)
+    for i, (height, width) in enumerate(sizes):
+        mode = modes[i % len(modes)]
+        channels = {"L": 1, "RGB": 3, "RGBA": 4}[mode]
+        pixels = rng.integers(0, 256, (height, width, channels), dtype=np.uint8)
+        Image.fromarray(pixels.squeeze(-1) if channels == 1 else pixels, mode).save(
+            os.path.join(folder, f"{i:03d}.png")
+        )
+    return str(folder)
+
+
+# === The automatic preset ===
+
+
+def test_the_preset_is_chosen_from_the_image_size():
+    side = presets.AUTO_MAX_DCGAN_SIDE
+    assert presets.automatic_preset((side, side, 3)) == "dcgan"
+    assert presets.automatic_preset((16, 16, 1)) == "dcgan"
+    for shape in ((side * 2, side * 2, 3), (48, 48, 3), (100, 100, 3), (64, 48, 3)):
+        assert presets.automatic_preset(shape) == presets.AUTO_LARGE_PRESET, shape
+    assert presets.automatic_preset((12, 12, 1)) == presets.AUTO_LARGE_PRESET  # not 4 or 7 x 2^k
+
+
+def test_kg_train_without_a_preset_chooses_and_says_so(tmp_path, capsys):
+    folder = image_folder(tmp_path / "small", [(16, 16)] * 8)
+    model, _ = train(dataset=folder, batch_size=8, directory=tmp_path / "run", verbose=2,
+                     latent_dim=8, steps_per_epoch=1)  # fmt: skip
+    assert "Preset: dcgan, chosen for 16x16 images" in capsys.readouterr().out
+    assert model.generator.get_layer("to_image")  # DCGAN's output layer
+    with pytest.raises(ValueError, match="Unknown model preset.*Received: 'resnet'"):
+        train("resnet", dataset=folder, directory=tmp_path / "bad")
+    # DCGAN asked for at a size it cannot make: the error says what can.
+    with pytest.raises(ValueError, match="height=48, width=48. For other sizes, use the ResNet"):
+        train("dcgan", dataset=folder, image_size=48, directory=tmp_path / "bad")
+
+
+# === Sizes DCGAN cannot make, from the CLI ===
+
+
+@pytest.mark.slow  # 20-40 s each: building and tracing the residual preset's critic loop
+@pytest.mark.parametrize("size", [48, 100])
+def test_image_size_48_and_100_train_from_the_cli(size, tmp_path, capsys):
+    # A mix of sizes and modes, resized and centre-cropped to `size`.
+    folder = image_folder(tmp_path / "mixed", [(40, 60), (70, 50)] * 5, modes=("RGB", "RGBA"))
+    argv = ["train", "--dataset", folder, "--image-size", str(size), "--batch-size", "10"]
+    assert cli.main([*argv, *TINY, "--out", str(tmp_path / "run"), "--verbose", "2"]) == 0
+    out, err = capsys.readouterr()
+    assert f"Preset: {presets.AUTO_LARGE_PRESET}, chosen for {size}x{size} images" in out
+    # The data's one conversion warning, as one line of the CLI's output.
+    (line,) = [line for line in err.splitlines() if "images converted" in line]
+    assert line.startswith(f"keras-gans train: warning: {folder}: 5 of 10 images converted")
+    model = keras.models.load_model(tmp_path / "run" / "model.keras")
+    assert model.generate(2, seed=0).shape == (2, size, size, 3)
+
+
+# === The monitor, on by default ===
+
+
+def always_flagging_monitor(monkeypatch):
+    """Makes `kg.train`'s monitor flag every epoch (any diversity is below 100)."""
+    monitor = kg.callbacks.TrainingMonitor
+    monkeypatch.setattr(
+        recipe_callbacks, "TrainingMonitor", lambda: monitor(min_diversity=100.0, patience=1)
+    )
+
+
+def test_the_monitor_warns_in_the_cli_output_and_the_run_folder(tmp_path, monkeypatch, capsys):
+    always_flagging_monitor(monkeypatch)
+    folder = image_folder(tmp_path / "data", [(16, 16)] * 8)
+    argv = ["train", "--dataset", folder, "--batch-size", "8", "--out", str(tmp_path / "run")]
+    assert cli.main([*argv, "--latent-dim", "8", "--epochs", "2"]) == 0
+    warned = [line for line in capsys.readouterr().err.splitlines() if "collapse" in line]
+    assert len(warned) == 1  # flagged at epoch 0, not repeated while the rule holds
+    assert warned[0].startswith("keras-gans train: warning: Epoch 0: mode collapse suspected")
+    saved = (tmp_path / "run" / "warnings.txt").read_text().splitlines()
+    assert saved == [warned[0].removeprefix("keras-gans train: warning: ")]
+    header = (tmp_path / "run" / "history.csv").read_text().splitlines()[0].split(",")
+    assert "failures" in header
+
+    # --no-monitor turns it all off.
+    argv[-1] = str(tmp_path / "unwatched")
+    assert cli.main([*argv, "--latent-dim", "8", "--epochs", "1", "--no-monitor"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert not (tmp_path / "unwatched" / "warnings.txt").exists()
+    header = (tmp_path / "unwatched" / "history.csv").read_text().splitlines()[0].split(",")
+    assert "failures" not in header
