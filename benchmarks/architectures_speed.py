@@ -54,38 +54,42 @@ def adam(config):
     return keras.optimizers.get(config)
 
 
+def d_update(discriminator, optimizer, real, fake, loss, penalty=None):
+    """One discriminator update on `loss(real_logits, fake_logits)` (+ `penalty()`)."""
+    with tf.GradientTape() as tape:
+        d_loss = loss(discriminator(real, training=True), discriminator(fake, training=True))
+        if penalty is not None:
+            d_loss += penalty()
+    grads = tape.gradient(d_loss, discriminator.trainable_variables)
+    optimizer.apply_gradients(zip(grads, discriminator.trainable_variables, strict=True))
+    return d_loss
+
+
+def hinge(real_logits, fake_logits):
+    return tf.reduce_mean(tf.nn.relu(1 - real_logits)) + tf.reduce_mean(tf.nn.relu(1 + fake_logits))
+
+
+def non_saturating(real_logits, fake_logits):
+    return tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(
+        tf.nn.softplus(fake_logits)
+    )
+
+
 def hinge_step(model, d_opt, g_opt, critic_steps):
     """The hand-written hinge-loss step of `resnet_sngan` (5 critic steps) and `sagan` (1)."""
     generator, discriminator = model.generator, model.discriminator
 
-    def d_update(real):
-        fake = generator(tf.random.normal((tf.shape(real)[0], LATENT_DIM)), training=True)
-        with tf.GradientTape() as tape:
-            real_logits = discriminator(real, training=True)
-            fake_logits = discriminator(fake, training=True)
-            loss = tf.reduce_mean(tf.nn.relu(1 - real_logits)) + tf.reduce_mean(
-                tf.nn.relu(1 + fake_logits)
-            )
-        grads = tape.gradient(loss, discriminator.trainable_variables)
-        d_opt.apply_gradients(zip(grads, discriminator.trainable_variables, strict=True))
-        return loss
+    def fakes(batch):
+        return generator(tf.random.normal((batch, LATENT_DIM)), training=True)
 
     @tf.function
     def step(real):
         parts = [real[i::critic_steps] for i in range(critic_steps)]
-        batch = tf.shape(parts[0])[0]
-        with tf.GradientTape() as g_tape:
-            fake = generator(tf.random.normal((batch, LATENT_DIM)), training=True)
-        with tf.GradientTape() as tape:
-            real_logits = discriminator(parts[0], training=True)
-            fake_logits = discriminator(tf.stop_gradient(fake), training=True)
-            d_loss = tf.reduce_mean(tf.nn.relu(1 - real_logits)) + tf.reduce_mean(
-                tf.nn.relu(1 + fake_logits)
-            )
-        grads = tape.gradient(d_loss, discriminator.trainable_variables)
-        d_opt.apply_gradients(zip(grads, discriminator.trainable_variables, strict=True))
+        with tf.GradientTape() as g_tape:  # G's pass recorded: its step reuses these fakes
+            fake = fakes(tf.shape(parts[0])[0])
+        d_loss = d_update(discriminator, d_opt, parts[0], tf.stop_gradient(fake), hinge)
         for part in parts[1:]:
-            d_update(part)
+            d_update(discriminator, d_opt, part, fakes(tf.shape(part)[0]), hinge)
         with g_tape:
             g_loss = -tf.reduce_mean(discriminator(fake, training=True))
         grads = g_tape.gradient(g_loss, generator.trainable_variables)
@@ -130,15 +134,13 @@ def stylegan2_step(model, d_opt, g_opt, r1_gamma=0.01, pl_weight=2.0, ema_decay=
         iteration = g_opt.iterations
         with tf.GradientTape() as g_tape:
             fake = generator(tf.random.normal((batch, LATENT_DIM)), training=True)
-        with tf.GradientTape() as tape:
-            real_logits = discriminator(real, training=True)
-            fake_logits = discriminator(tf.stop_gradient(fake), training=True)
-            d_loss = tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(
-                tf.nn.softplus(fake_logits)
-            )
-            d_loss += tf.cond(iteration % 16 == 0, lambda: r1(real), lambda: 0.0)
-        grads = tape.gradient(d_loss, discriminator.trainable_variables)
-        d_opt.apply_gradients(zip(grads, discriminator.trainable_variables, strict=True))
+
+        def lazy_r1():
+            return tf.cond(iteration % 16 == 0, lambda: r1(real), lambda: 0.0)
+
+        d_loss = d_update(
+            discriminator, d_opt, real, tf.stop_gradient(fake), non_saturating, lazy_r1
+        )
         with g_tape:
             g_loss = tf.reduce_mean(tf.nn.softplus(-discriminator(fake, training=True)))
             g_loss += tf.cond(iteration % 4 == 0, lambda: path_length(batch), lambda: 0.0)
