@@ -7,10 +7,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import keras_gans as kg
 from keras_gans import cli, presets
+from keras_gans.callbacks import TrainingMonitor
+from keras_gans.callbacks.training_monitor import TrainingFailure
 from keras_gans.recipe import callbacks as recipe_callbacks
+from keras_gans.recipe.callbacks import WarningsFile
 from keras_gans.train import train
+from keras_gans.training_options import TrainingConfig
 
 TINY = ("--latent-dim", "8", "--epochs", "1", "--steps-per-epoch", "1")
 
@@ -51,7 +54,7 @@ def test_kg_train_without_a_preset_chooses_and_says_so(tmp_path, capsys):
         train("resnet", dataset=folder, directory=tmp_path / "bad")
     # DCGAN asked for at a size it cannot make: the error says what can.
     with pytest.raises(ValueError, match="height=48, width=48. For other sizes, use the ResNet"):
-        train("dcgan", dataset=folder, image_size=48, directory=tmp_path / "bad")
+        train("dcgan", dataset=folder, image_size=48, batch_size=8, directory=tmp_path / "bad")
 
 
 # === Sizes DCGAN cannot make, from the CLI ===
@@ -78,9 +81,10 @@ def test_image_size_48_and_100_train_from_the_cli(size, tmp_path, capsys):
 
 def always_flagging_monitor(monkeypatch):
     """Makes `kg.train`'s monitor flag every epoch (any diversity is below 100)."""
-    monitor = kg.callbacks.TrainingMonitor
     monkeypatch.setattr(
-        recipe_callbacks, "TrainingMonitor", lambda: monitor(min_diversity=100.0, patience=1)
+        recipe_callbacks,
+        "TrainingMonitor",
+        lambda: TrainingMonitor(min_diversity=100.0, patience=1),
     )
 
 
@@ -97,10 +101,34 @@ def test_the_monitor_warns_in_the_cli_output_and_the_run_folder(tmp_path, monkey
     header = (tmp_path / "run" / "history.csv").read_text().splitlines()[0].split(",")
     assert "failures" in header
 
-    # --no-monitor turns it all off.
-    argv[-1] = str(tmp_path / "unwatched")
-    assert cli.main([*argv, "--latent-dim", "8", "--epochs", "1", "--no-monitor"]) == 0
-    assert "warning" not in capsys.readouterr().err
-    assert not (tmp_path / "unwatched" / "warnings.txt").exists()
-    header = (tmp_path / "unwatched" / "history.csv").read_text().splitlines()[0].split(",")
-    assert "failures" not in header
+
+class Folder:
+    chief = True
+
+    def __init__(self, path):
+        self.path = lambda name: str(path / name)
+
+
+def test_no_monitor_turns_it_off_and_the_file_is_kept_on_resume(tmp_path):
+    def watchers(**options):
+        config = TrainingConfig.from_arguments(**options)
+        callbacks = recipe_callbacks.run_callbacks(config, Folder(tmp_path))
+        return [c for c in callbacks if isinstance(c, (TrainingMonitor, WarningsFile))]
+
+    assert watchers(monitor=False) == []
+    monitor, written = watchers()
+    assert written.monitor is monitor and written.path == str(tmp_path / "warnings.txt")
+
+    def failure(epoch):
+        return TrainingFailure(epoch, None, "mode collapse suspected", f"Epoch {epoch}: ...", {})
+
+    (tmp_path / "warnings.txt").write_text("an earlier run's line\n")
+    written.on_epoch_begin(0)  # a run from its start: a new file
+    monitor.warnings.append(failure(0))
+    written.on_epoch_end(0)
+    assert (tmp_path / "warnings.txt").read_text() == "Epoch 0: ...\n"
+    resumed = WarningsFile(TrainingMonitor(), str(tmp_path / "warnings.txt"))
+    resumed.on_epoch_begin(3)  # resumed at epoch 3: the earlier lines stay
+    resumed.monitor.warnings.append(failure(3))
+    resumed.on_epoch_end(3)
+    assert (tmp_path / "warnings.txt").read_text() == "Epoch 0: ...\nEpoch 3: ...\n"
