@@ -82,7 +82,9 @@ def score(run_folder):
         "last_epoch_gap": round(float(last[high]) - float(last[low]), 3),
         "diversity_last": round(float(last["diversity"]), 3),
         "warnings_txt": saved,
-        "fid": round(Evaluator([METRIC]).evaluate(model)[METRIC], 2),
+        "fid": round(
+            Evaluator([METRIC], dataset="colored_fashion_mnist").evaluate(model)[METRIC], 2
+        ),
     }
 
 

@@ -225,8 +225,8 @@ class TrainingMonitor(keras.callbacks.Callback):
             found[MODE_COLLAPSE] = (
                 diversity < self.min_diversity,
                 {"diversity": diversity},
-                f"diversity={diversity:.3f} (fakes' mean pairwise D-feature distance over "
-                f"the reals') is below min_diversity={self.min_diversity:g}",
+                f"diversity={diversity:.3f} (the fakes' mean pairwise distance over the "
+                f"reals') is below min_diversity={self.min_diversity:g}",
             )
         named = []
         for name, (holds, values, measured) in found.items():
