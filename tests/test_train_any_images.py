@@ -90,10 +90,13 @@ def always_flagging_monitor(monkeypatch):
 
 def test_the_monitor_warns_in_the_cli_output_and_the_run_folder(tmp_path, monkeypatch, capsys):
     always_flagging_monitor(monkeypatch)
-    folder = image_folder(tmp_path / "data", [(16, 16)] * 8)
+    folder = image_folder(tmp_path / "data", [(16, 16)] * 8, modes=("RGB", "L"))
     argv = ["train", "--dataset", folder, "--batch-size", "8", "--out", str(tmp_path / "run")]
     assert cli.main([*argv, "--latent-dim", "8", "--epochs", "2"]) == 0
-    warned = [line for line in capsys.readouterr().err.splitlines() if "collapse" in line]
+    err = capsys.readouterr().err
+    converted = f"keras-gans train: warning: {folder}: 4 of 8 images converted to 8-bit RGB"
+    assert [line for line in err.splitlines() if "converted" in line][0].startswith(converted)
+    warned = [line for line in err.splitlines() if "collapse" in line]
     assert len(warned) == 1  # flagged at epoch 0, not repeated while the rule holds
     assert warned[0].startswith("keras-gans train: warning: Epoch 0: mode collapse suspected")
     saved = (tmp_path / "run" / "warnings.txt").read_text().splitlines()
