@@ -91,6 +91,9 @@ if _deferred:
 
 else:
     globals().pop("__getattr__", None)
+    from keras_gans.backend_check import require_tensorflow_backend
+
+    require_tensorflow_backend()
     from keras_gans import (
         augment,
         callbacks,

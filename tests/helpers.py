@@ -33,3 +33,39 @@ def gradient_penalty(model, real, fake, alpha=None):
     trick = next((t for t in model.tricks if isinstance(t, GradientPenalty)), None)
     trick = trick or GradientPenalty(1.0)
     return trick.penalty(model, model.judge(real, fake, None), alpha=alpha)
+
+
+def tiny_translation_model(model_class, shape=(16, 16, 1), seed=0, compile_kwargs=None):
+    """A compiled tiny `Pix2Pix` or `CycleGAN` on `shape` images."""
+    import keras_gans as kg
+
+    keras.utils.set_random_seed(seed)
+    if model_class is kg.Pix2Pix:
+        model = kg.Pix2Pix(
+            kg.networks.unet_generator(shape, filters=8),
+            kg.networks.patch_discriminator(
+                shape, source_shape=shape, filters=8, num_downsamples=1
+            ),
+            seed=seed,
+        )
+    else:
+
+        def translator():
+            return kg.networks.resnet_translator(shape, filters=8, num_blocks=1)
+
+        def critic():
+            return kg.networks.patch_discriminator(
+                shape, filters=8, num_downsamples=1, normalization="instance"
+            )
+
+        model = kg.CycleGAN(translator(), translator(), critic(), critic(), pool_size=4, seed=seed)
+    model.compile(**(compile_kwargs or {}))
+    return model
+
+
+def tiny_pairs(n=16, shape=(16, 16, 1), seed=0):
+    """`(source, target)` float32 images in [-1, 1]: the target is a fixed function of the source."""
+    import numpy as np
+
+    source = np.random.default_rng(seed).uniform(-1, 1, (n, *shape)).astype("float32")
+    return source, np.tanh(2 * source).astype("float32")
