@@ -64,7 +64,7 @@ def tiny_translation_model(model_class, shape=(16, 16, 1), seed=0, compile_kwarg
 
 
 def tiny_pairs(n=16, shape=(16, 16, 1), seed=0):
-    """`(source, target)` float32 images in [-1, 1]: the target is a fixed function of the source."""
+    """`(source, target)` float32 images in [-1, 1]; the target is a function of the source."""
     import numpy as np
 
     source = np.random.default_rng(seed).uniform(-1, 1, (n, *shape)).astype("float32")

@@ -18,7 +18,7 @@ VALIDATION_LOG = {kg.Pix2Pix: "val_l1", kg.CycleGAN: "val_cycle_a"}
 
 
 def model_and_data(model_class, d_learning_rate=4e-4, g_learning_rate=1e-4):
-    """A tiny model of the class with TTUR learning rates (D at 4x G), its data and held-out data."""
+    """A tiny model of the class with TTUR rates (D at 4x G), its data and held-out data."""
     compile_kwargs = {
         "d_optimizer": keras.optimizers.Adam(d_learning_rate, beta_1=0.5),
         "g_optimizer": keras.optimizers.Adam(g_learning_rate, beta_1=0.5),
