@@ -8,7 +8,7 @@ Models (`keras.Model` subclasses; importing the package registers them for
 Training and serving:
     `train(...)`, the training recipe of `keras-gans train` (resume, history,
     grids, loss curves); `export_generator(model, path)`, a SavedModel for
-    TF Serving; `discriminator_rejection_sampling(model, num_samples)`,
+    TF Serving; `discriminator_rejection_sampling(model, num_images)`,
     samples kept by D's verdict (Azadi et al. 2019).
 Submodules:
     `networks`: `dcgan_generator`, `dcgan_discriminator`, `mlp_generator`,
