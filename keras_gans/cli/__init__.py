@@ -1,6 +1,6 @@
 """The `keras-gans` command: train, sample, evaluate, export.
 
-    keras-gans train --model dcgan --dataset fashion_mnist --epochs 5 --out runs/fashion
+    keras-gans train --preset dcgan --dataset fashion_mnist --epochs 5 --out runs/fashion
     keras-gans sample --model runs/fashion/model.keras -n 64 --out grid.png
     keras-gans evaluate --model runs/fashion/model.keras --dataset fashion_mnist
     keras-gans export --model runs/fashion/model.keras --name fashion_dcgan
