@@ -8,6 +8,7 @@ from keras import layers
 from keras_gans.layers.always_on_dropout import AlwaysOnDropout
 from keras_gans.layers.arguments import check_positive_int
 from keras_gans.networks.halvings import check_image_size, halvings
+from keras_gans.networks.image_layer import upsampling_image_layer
 from keras_gans.networks.normalization import add_normalization, check_normalization
 from keras_gans.networks.shapes import check_image_shape
 
@@ -152,13 +153,5 @@ def unet_generator(
             x = dropout_layer(dropout, name=f"up{k}_dropout")(x)
         x = layers.ReLU(name=f"up{k}_relu")(x)
         x = layers.Concatenate(name=f"up{k}_skip")([x, skip])
-    images = layers.Conv2DTranspose(
-        output_channels,
-        4,
-        strides=2,
-        padding="same",
-        activation="tanh",
-        dtype="float32",  # images in float32 under mixed precision too
-        name="to_image",
-    )(x)
+    images = upsampling_image_layer(output_channels, 4)(x)
     return keras.Model(source, images, name=name)
