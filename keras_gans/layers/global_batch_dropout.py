@@ -47,7 +47,8 @@ class GlobalBatchDropout(keras.layers.Dropout):
             return inputs
         shape = tuple(inputs.shape[1:])
         if self.noise_shape is not None:  # (batch, ...) with None for the input's sizes
-            shape = tuple(d if n is None else n for n, d in zip(self.noise_shape[1:], shape))
+            given = zip(self.noise_shape[1:], shape, strict=True)
+            shape = tuple(size if n is None else n for n, size in given)
 
         def draw(n):
             return keras.random.uniform((n, *shape), seed=self.seed_generator)

@@ -6,8 +6,8 @@ import keras
 from keras import layers
 
 from keras_gans.layers.always_on_dropout import AlwaysOnDropout
-from keras_gans.layers.global_batch_dropout import GlobalBatchDropout
 from keras_gans.layers.arguments import check_positive_int
+from keras_gans.layers.global_batch_dropout import GlobalBatchDropout
 from keras_gans.networks.halvings import check_image_size, halvings
 from keras_gans.networks.normalization import add_normalization, check_normalization
 from keras_gans.networks.shapes import check_image_shape
