@@ -1,7 +1,8 @@
 """The rows of an image grid for an image-to-image model: source | output | target, and cycles."""
 
 import numpy as np
-import tensorflow as tf
+
+from keras_gans.metrics.translations import input_batches
 
 
 def first_inputs(inputs, num_images):
@@ -10,49 +11,22 @@ def first_inputs(inputs, num_images):
     `inputs` is what `ImageGrid(inputs=...)` takes: an array of images, a pair
     `(first, second)` of arrays (a third element, labels, is ignored), or a
     `tf.data.Dataset` of such elements, batched or not (read until
-    `num_images` rows are found). `second` is None when only images are given.
+    `num_images` rows are found; see `keras_gans.metrics.translations`).
+    `second` is None when only images are given.
     """
-    if isinstance(inputs, tf.data.Dataset):
-        firsts, seconds, count = [], [], 0
-        for element in inputs.as_numpy_iterator():
-            first, second = _parts(element)
-            if first.ndim == 3:  # an unbatched dataset
-                first, second = first[None], None if second is None else second[None]
-            firsts.append(first)
-            seconds.append(second)
-            count += len(first)
-            if count >= num_images:
-                break
-        if not firsts:
-            raise ValueError("ImageGrid's `inputs` dataset is empty. Received: no element.")
-        first = np.concatenate(firsts)
-        second = None if seconds[0] is None else np.concatenate(seconds)
-    else:
-        first, second = _parts(inputs)
-    if first.ndim != 4 or (second is not None and len(second) != len(first)):
-        raise ValueError(
-            "ImageGrid's `inputs` must be images (n, height, width, channels), a pair "
-            "(sources, targets) of such arrays, or a tf.data.Dataset of them. Received: "
-            f"images of shape {first.shape}"
-            + ("" if second is None else f" with second part of shape {second.shape}")
-        )
-    first = first[:num_images].astype("float32")
-    return first, None if second is None else second[:num_images].astype("float32")
-
-
-def _parts(element):
-    if isinstance(element, dict):
-        element = tuple(element.values())
-    if isinstance(element, (tuple, list)):
-        if not 1 <= len(element) <= 3:
-            raise ValueError(
-                "ImageGrid's `inputs` elements must be images, (source, target) or "
-                f"(source, target, labels). Received: an element of {len(element)} parts."
-            )
-        first = np.asarray(element[0])
-        second = np.asarray(element[1]) if len(element) > 1 else None
-        return first, second
-    return np.asarray(element), None
+    firsts, seconds, count = [], [], 0
+    for first, second in input_batches(inputs):
+        firsts.append(first)
+        seconds.append(second)
+        count += len(first)
+        if count >= num_images:
+            break
+    if not count:
+        raise ValueError("ImageGrid's `inputs` hold no image. Received: no element.")
+    first = np.concatenate(firsts)[:num_images].astype("float32")
+    if any(second is None for second in seconds):
+        return first, None
+    return first, np.concatenate(seconds)[:num_images].astype("float32")
 
 
 def translation_rows(model, first, second=None):
