@@ -119,7 +119,7 @@ class ImageGrid(keras.callbacks.Callback):
             return
         num_classes = getattr(self.model, "num_classes", None)
         if num_classes:
-            per_class = max(self.num_images // num_classes, 1)
+            per_class = max((self.num_images or DEFAULT_NUM_IMAGES) // num_classes, 1)
             self._labels = np.repeat(np.arange(num_classes, dtype="int32"), per_class)
             self._rows = num_classes
         num_images = DEFAULT_NUM_IMAGES if self.num_images is None else self.num_images
