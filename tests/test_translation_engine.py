@@ -1,7 +1,6 @@
 """Pix2Pix and CycleGAN get everything the engine gives a GAN: every trick, EMA, mixed
 precision, MirroredStrategy, resume, TrainingMonitor, the NaN guard and fit's data checks."""
 
-import contextlib
 import re
 import warnings
 
@@ -16,6 +15,7 @@ from helpers import (
     translation_images,
     translation_pairs,
 )
+from test_mixed_precision import global_policy
 
 import keras_gans as kg
 
@@ -125,15 +125,6 @@ def test_translate_and_predict_use_the_moving_average(name, tmp_path):
 # === Mixed precision ===
 
 
-@contextlib.contextmanager
-def global_policy(name):
-    keras.mixed_precision.set_global_policy(name)
-    try:
-        yield
-    finally:
-        keras.mixed_precision.set_global_policy("float32")
-
-
 @pytest.mark.parametrize("name", MODELS)
 def test_mixed_float16_scales_both_players_and_keeps_outputs_float32(name):
     with global_policy("mixed_float16"):
@@ -156,17 +147,19 @@ def test_mixed_float16_scales_both_players_and_keeps_outputs_float32(name):
 # === MirroredStrategy ===
 
 
-def train_under(strategy, make, epochs=1):
+def train_under(strategy, make, epochs=1, run_eagerly=False):
     with strategy.scope():
         model = make(seed=3)
-        model.compile()
+        model.compile(run_eagerly=run_eagerly)
     history = model.fit(translation_data(model, 16, 8), epochs=epochs, verbose=0)
     return model, history.history
 
 
-def assert_same_training(strategy, make):
-    single, single_logs = train_under(tf.distribute.OneDeviceStrategy("/cpu:0"), make)
-    mirrored, mirrored_logs = train_under(strategy, make)
+def assert_same_training(strategy, make, run_eagerly=False):
+    single, single_logs = train_under(
+        tf.distribute.OneDeviceStrategy("/cpu:0"), make, run_eagerly=run_eagerly
+    )
+    mirrored, mirrored_logs = train_under(strategy, make, run_eagerly=run_eagerly)
     assert mirrored.distribute_strategy.num_replicas_in_sync == 2
     assert sorted(mirrored_logs) == sorted(single_logs)
     for name in single_logs:
@@ -181,7 +174,7 @@ def assert_same_training(strategy, make):
 def test_pix2pix_under_mirrored_strategy_matches_one_device(mirrored_strategy):
     # The U-Net's dropout draws the global batch's masks (kg.layers.GlobalBatchDropout):
     # with Keras' Dropout both replicas would drop the same units.
-    single, mirrored = assert_same_training(mirrored_strategy, tiny_pix2pix)
+    single, mirrored = assert_same_training(mirrored_strategy, tiny_pix2pix, run_eagerly=True)
     assert single.generator.get_layer("up1_dropout").rate == 0.5
 
 
