@@ -104,7 +104,7 @@ def test_evaluator_translates_the_sources_and_compares_with_the_target_domain(ex
     # (source, target, labels) batches of 5: the evaluator reads them in order, by its batches.
     inputs = tf.data.Dataset.from_tensor_slices((sources, targets, labels)).batch(5)
     evaluator = Evaluator(
-        ["fid_tiny_classifier_10", "kid_tiny_classifier_10", "psnr_10", "ssim_10", "l1_10"],
+        ["fid_tiny_classifier_10", "accuracy_tiny_classifier_10", "psnr_10", "ssim_10", "l1_10"],
         dataset=targets, extractors={"tiny_classifier": extractor}, cache_dir=None,
         batch_size=4,
     )  # fmt: skip
@@ -115,6 +115,9 @@ def test_evaluator_translates_the_sources_and_compares_with_the_target_domain(ex
     assert values["fid_tiny_classifier_10"] == pytest.approx(
         kg.metrics.fid(real, translated), rel=1e-4
     )
+    # The accuracy: the classifier's class of each translation against its source's label.
+    kept = np.argmax(extractor(outputs)[1], axis=1) == labels[:10]
+    assert values["accuracy_tiny_classifier_10"] == pytest.approx(kept.mean())
     pictures = kg.images.to_uint8(outputs), kg.images.to_uint8(targets[:10])
     assert values["psnr_10"] == pytest.approx(kg.metrics.psnr(*pictures))
     assert values["ssim_10"] == pytest.approx(kg.metrics.ssim(*pictures))
@@ -130,6 +133,15 @@ def test_a_baseline_function_and_a_cycle_gan_direction_are_evaluated(extractor):
     evaluator = Evaluator(["psnr_12", "l1_12"], cache_dir=None)
     # A baseline that is not a model: halving the source (targets are -source).
     values = evaluator.evaluate(lambda images: -0.5 * images, inputs=(sources, targets))
+    labelled = (sources, targets, np.zeros(12, "int32"))
+    accuracy = Evaluator(["accuracy_tiny_classifier_12"], cache_dir=None,
+                         extractors={"tiny_classifier": extractor})  # fmt: skip
+    kept = np.argmax(extractor(-0.5 * sources)[1], axis=1) == 0
+    assert accuracy.evaluate(lambda images: -0.5 * images, inputs=labelled) == {
+        "accuracy_tiny_classifier_12": pytest.approx(kept.mean())
+    }
+    with pytest.raises(ValueError, match=r"Received: inputs without labels"):
+        accuracy.evaluate(lambda images: images, inputs=(sources, targets))
     assert values["l1_12"] == pytest.approx(
         kg.metrics.l1_distance(kg.images.to_uint8(-0.5 * sources), kg.images.to_uint8(targets))
     )

@@ -15,7 +15,7 @@ def first_inputs(inputs, num_images):
     `second` is None when only images are given.
     """
     firsts, seconds, count = [], [], 0
-    for first, second in input_batches(inputs):
+    for first, second, _ in input_batches(inputs):
         firsts.append(first)
         seconds.append(second)
         count += len(first)

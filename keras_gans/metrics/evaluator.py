@@ -54,7 +54,10 @@ class Evaluator:
     domain* (the targets of a paired task, the B images of a CycleGAN
     evaluated `a_to_b`). The metrics of pairs, `psnr_<count>`,
     `ssim_<count>` and `l1_<count>`, compare each translation with its
-    target, so `inputs` must then carry targets.
+    target, so `inputs` must then carry targets. The accuracy
+    (`accuracy_<extractor>_<count>`) compares the classifier's class of each
+    translation with its source's label, the third part of `inputs` (a
+    translation keeps the class of what it translates).
 
     Example:
 
@@ -125,8 +128,14 @@ class Evaluator:
 
     # === Checks and reference ===
 
-    def check_model(self, model, direction=None):
-        """Raises a `ValueError` if the metrics cannot be computed for `model`."""
+    def check_model(self, model, direction=None, translating=None):
+        """Raises a `ValueError` if the metrics cannot be computed for `model`.
+
+        `translating`: whether `model` is evaluated on its translations of
+        inputs; defaults to `None`, whether it is an image-to-image model.
+        """
+        if translating is None:
+            translating = is_translation_model(model)
         num_classes = getattr(model, "num_classes", None)
         image_shape = getattr(model, "image_shape", None)
         if is_translation_model(model):
@@ -138,8 +147,8 @@ class Evaluator:
             if image_shape is not None:
                 extractor.check_image_shape(image_shape)
             spec = protocol.spec
-            if "labels" not in spec.needs:
-                continue
+            if "labels" not in spec.needs or translating:
+                continue  # translations are scored on their sources' labels
             if num_classes is None:
                 raise ValueError(
                     f"{protocol.name} ({spec.title}) is for conditional models. "
@@ -213,7 +222,7 @@ class Evaluator:
                 f"{[p.name for p in self.protocols if p.extractor is None]} for a "
                 f"{type(model).__name__} without inputs."
             )
-        self.check_model(model, direction)
+        self.check_model(model, direction, translating=inputs is not None)
         translate = None if inputs is None else translator(model, direction)
         start = time.perf_counter()
         results = {}
@@ -234,7 +243,10 @@ class Evaluator:
             batches = _generated_batches(model, num_images, self.batch_size, self.seed, labels)
         else:
             pairs = [] if "pairs" in needs else None
-            batches = translated_batches(translate, inputs, num_images, self.batch_size, pairs)
+            labels = [] if "labels" in needs else None  # the sources' own labels
+            batches = translated_batches(
+                translate, inputs, num_images, self.batch_size, pairs, labels
+            )
         verb = "Generating" if translate is None else "Translating"
         if extractor_name is None:  # metrics of pairs: the pixels only
             if self.verbose:
@@ -257,6 +269,8 @@ class Evaluator:
             )
         if pairs is not None:
             pairs = tuple(np.concatenate(part) for part in zip(*pairs, strict=True))
+        if translate is not None and labels is not None:
+            labels = np.concatenate(labels)
         inputs = MetricInputs(generated, reference, labels, num_images, self.seed, pairs)
         results = {}  # by function: metrics computed together (precision, recall) run once
         for spec in specs:

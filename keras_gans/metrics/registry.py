@@ -42,7 +42,8 @@ NEEDS = {
     "features": "the feature vector of every generated image",
     "logits": "the class logits of every generated image",
     "reference": "the real reference: statistics of the whole split, features of a subset",
-    "labels": "a conditional model, and a classifier of the model's classes",
+    "labels": "a conditional model, and a classifier of the model's classes (or translations "
+    "of labelled sources: the labels of the inputs)",
     "pairs": "each translation and its target, as 8-bit pictures (paired translation); no "
     "extractor: the metric compares pixels, and its protocol name has none (psnr_1k)",
 }
@@ -60,7 +61,8 @@ MetricInputs.__doc__ = """What one evaluation pass gives the registered metric f
         `features` of `num_images` random real images) if the metric needs
         "reference", else None.
     labels: `(num_images,)` int labels the images were generated for
-        (conditional models), else None.
+        (conditional models), or the labels of the sources translated
+        (image-to-image models evaluated on labelled inputs), else None.
     num_images: how many images were generated (or translated).
     seed: the evaluation seed (latent vectors, real subset), for random draws.
     pairs: `(outputs, targets)`, two uint8 arrays `(num_images, h, w, c)`:

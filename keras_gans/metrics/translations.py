@@ -8,28 +8,29 @@ from keras_gans.images import to_uint8
 
 
 def input_batches(inputs):
-    """Yields `(sources, targets or None)` numpy batches from what the metrics take as inputs.
+    """Yields `(sources, targets, labels)` numpy batches (None for a missing part) of `inputs`.
 
     `inputs` is an array of source images `(n, h, w, c)`, a pair
-    `(sources, targets)` of arrays, or a `tf.data.Dataset` whose elements
-    are sources, `(source, target)` or `(source, target, labels)` (labels are
-    ignored), batched or not: `kg.data.load(...)`, `kg.data.load_pairs(...)`,
-    `kg.data.paired_task(...)`.
+    `(sources, targets)` or a triple `(sources, targets, labels)` of arrays,
+    or a `tf.data.Dataset` whose elements are sources, `(source, target)` or
+    `(source, target, labels)`, batched or not: `kg.data.load(...)`,
+    `kg.data.load_pairs(...)`, `kg.data.paired_task(...)`.
     """
     if isinstance(inputs, tf.data.Dataset):
         for element in inputs.as_numpy_iterator():
-            sources, targets = _parts(element)
-            if sources.ndim == 3:  # an unbatched dataset
-                sources, targets = sources[None], None if targets is None else targets[None]
-            yield sources, targets
+            parts = _parts(element)
+            if parts[0].ndim == 3:  # an unbatched dataset
+                parts = tuple(None if part is None else part[None] for part in parts)
+            yield parts
         return
-    sources, targets = _parts(inputs)
-    if targets is not None and len(targets) != len(sources):
+    parts = _parts(inputs)
+    lengths = {len(part) for part in parts if part is not None}
+    if len(lengths) > 1:
         raise ValueError(
-            "Sources and targets pair up image for image. Received: "
-            f"{len(sources)} sources and {len(targets)} targets."
+            "Sources, targets and labels pair up image for image. Received: parts of "
+            f"{', '.join(str(len(p)) for p in parts if p is not None)} items."
         )
-    yield sources, targets
+    yield parts
 
 
 def _parts(element):
@@ -41,16 +42,15 @@ def _parts(element):
                 "Translation inputs are source images, (source, target) or (source, target, "
                 f"labels). Received: an element of {len(element)} parts."
             )
-        sources = np.asarray(element[0])
-        targets = np.asarray(element[1]) if len(element) > 1 else None
+        parts = [np.asarray(part) for part in element] + [None] * (3 - len(element))
     else:
-        sources, targets = np.asarray(element), None
-    if sources.ndim not in (3, 4):
+        parts = [np.asarray(element), None, None]
+    if parts[0].ndim not in (3, 4):
         raise ValueError(
             "Translation inputs are images (n, height, width, channels). Received: sources "
-            f"of shape {sources.shape}."
+            f"of shape {parts[0].shape}."
         )
-    return sources, targets
+    return tuple(parts)
 
 
 def translator(model, direction=None):
@@ -79,7 +79,7 @@ def translator(model, direction=None):
     )
 
 
-def translated_batches(translate, inputs, num_images, batch_size, pairs=None):
+def translated_batches(translate, inputs, num_images, batch_size, pairs=None, labels=None):
     """Yields the translations of the first `num_images` sources of `inputs`, in batches.
 
     Args:
@@ -91,9 +91,12 @@ def translated_batches(translate, inputs, num_images, batch_size, pairs=None):
         pairs: a list, or None. When given, `(outputs, targets)` uint8 batches
             (`kg.images.to_uint8`) are appended to it, for the metrics of
             pairs; the inputs must then have targets.
+        labels: a list, or None. When given, the sources' int labels are
+            appended to it, for the accuracy of a classifier on the
+            translations; the inputs must then have labels.
     """
     count = 0
-    for sources, targets in _rebatched(input_batches(inputs), batch_size):
+    for sources, targets, classes in _rebatched(input_batches(inputs), batch_size):
         sources = sources[: num_images - count]
         outputs = np.asarray(translate(sources.astype("float32")), dtype="float32")
         if pairs is not None:
@@ -112,6 +115,15 @@ def translated_batches(translate, inputs, num_images, batch_size, pairs=None):
                     f"shape {targets.shape[1:]}."
                 )
             pairs.append((to_uint8(outputs), to_uint8(targets)))
+        if labels is not None:
+            if classes is None:
+                raise ValueError(
+                    "The accuracy of translations compares the classifier's class with each "
+                    "source's label. Received: inputs without labels. Pass (sources, targets, "
+                    "labels), or e.g. kg.data.paired_task(kg.data.load(..., with_labels=True), "
+                    "task)."
+                )
+            labels.append(np.asarray(classes[: len(sources)], dtype="int32").reshape(-1))
         count += len(sources)
         yield outputs
         if count == num_images:
@@ -124,13 +136,12 @@ def translated_batches(translate, inputs, num_images, batch_size, pairs=None):
 
 
 def _rebatched(batches, batch_size):
-    """`(sources, targets)` batches of at most `batch_size` images."""
-    for sources, targets in batches:
-        for start in range(0, len(sources), batch_size):
-            stop = start + batch_size
-            yield sources[start:stop], None if targets is None else targets[start:stop]
+    """`(sources, targets, labels)` batches of at most `batch_size` images."""
+    for parts in batches:
+        for start in range(0, len(parts[0]), batch_size):
+            yield tuple(None if p is None else p[start : start + batch_size] for p in parts)
 
 
 def count_images(inputs):
     """How many source images `inputs` holds (one pass over a dataset)."""
-    return sum(len(sources) for sources, _ in input_batches(inputs))
+    return sum(len(sources) for sources, _, _ in input_batches(inputs))
