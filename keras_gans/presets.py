@@ -1,11 +1,15 @@
-"""Ready-made models by name, as used by `kg.train` and the CLI: `build_model("dcgan", ...)`."""
+"""Ready-made models by name, as used by `kg.train` and the CLI: `build_model("dcgan", ...)`.
+
+Latent presets (`Preset`) and image-to-image ones (`TranslationPreset`:
+`"pix2pix"`, `"cyclegan"`), each with its paper's settings.
+"""
 
 import dataclasses
 import functools
 from collections.abc import Callable, Mapping
 
 from keras_gans import networks
-from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
+from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN, CycleGAN, Pix2Pix
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,6 +35,34 @@ class Preset:
     @property
     def conditional(self):
         return issubclass(self.model_class, ConditionalGAN)
+
+    translation = False
+
+
+@dataclasses.dataclass(frozen=True)
+class TranslationPreset:
+    """A named image-to-image recipe: model class, its networks and training defaults.
+
+    Args:
+        model_class: `Pix2Pix` or `CycleGAN`.
+        networks: `networks(source_shape, target_shape, spectral_norm) -> {argument: model}`,
+            the model class's network arguments for images of those shapes.
+        batch_size: images (pairs) per batch unless one is given. Defaults to `1`.
+        compile_kwargs: `compile` arguments of the recipe (plain values).
+            Defaults to `{}`.
+        linear_decay: the learning rate is constant for the first half of the
+            run, then falls linearly to 0 (`kg.schedules.LinearDecay`, set
+            from the run's epochs and steps). Defaults to `False`.
+    """
+
+    model_class: type
+    networks: Callable
+    batch_size: int = 1
+    compile_kwargs: Mapping = dataclasses.field(default_factory=dict)
+    linear_decay: bool = False
+
+    conditional = False
+    translation = True
 
 
 def _adam(learning_rate, beta_1, beta_2):
@@ -70,7 +102,72 @@ PRESETS = {
         },
     ),
 }
+
+
+def _patch_downsamples(image_shape):
+    """The 70x70 PatchGAN's 3 downsamplings, or as many as smaller images allow (34x34, 16x16)."""
+    side = min(image_shape[:2])
+    return next((n for n in (3, 2, 1) if side >= 3 * 2**n), 0)
+
+
+def _pix2pix_networks(source_shape, target_shape, spectral_norm=None):
+    # The U-Net (as deep as the size allows, at most 256 -> 1), a PatchGAN with
+    # batch norm that sees [output, source] (Isola et al. 2017, appendix 6.1).
+    return {
+        "generator": networks.unet_generator(source_shape, output_channels=target_shape[-1]),
+        "discriminator": networks.patch_discriminator(
+            target_shape,
+            source_shape=source_shape,
+            num_downsamples=_patch_downsamples(target_shape),
+            spectral_norm=bool(spectral_norm),
+        ),
+    }
+
+
+def _cyclegan_networks(a_shape, b_shape, spectral_norm=None):
+    # ResNet translators of 9 blocks for 256x256 and larger, 6 below; PatchGANs with
+    # instance norm (Zhu et al. 2017, sec. 4 and appendix 7.2).
+    blocks = 9 if min(a_shape[:2]) >= 256 else 6
+
+    def critic(shape, name):
+        return networks.patch_discriminator(
+            shape,
+            num_downsamples=_patch_downsamples(shape),
+            normalization="instance",
+            spectral_norm=bool(spectral_norm),
+            name=name,
+        )
+
+    return {
+        "generator_ab": networks.resnet_translator(
+            a_shape, output_channels=b_shape[-1], num_blocks=blocks, name="generator_ab"
+        ),
+        "generator_ba": networks.resnet_translator(
+            b_shape, output_channels=a_shape[-1], num_blocks=blocks, name="generator_ba"
+        ),
+        "discriminator_a": critic(a_shape, "discriminator_a"),
+        "discriminator_b": critic(b_shape, "discriminator_b"),
+    }
+
+
+# Image-to-image: both papers train with Adam(2e-4, beta_1=0.5) on batches of one image.
+PRESETS["pix2pix"] = TranslationPreset(
+    Pix2Pix,
+    _pix2pix_networks,
+    compile_kwargs={"d_optimizer": _adam(2e-4, 0.5, 0.999), "g_optimizer": _adam(2e-4, 0.5, 0.999)},
+)
+PRESETS["cyclegan"] = TranslationPreset(
+    CycleGAN,
+    _cyclegan_networks,
+    compile_kwargs={
+        "loss": "least_squares",
+        "d_optimizer": _adam(2e-4, 0.5, 0.999),
+        "g_optimizer": _adam(2e-4, 0.5, 0.999),
+    },
+    linear_decay=True,
+)
 CONDITIONAL_PRESETS = {name for name, preset in PRESETS.items() if preset.conditional}
+TRANSLATION_PRESETS = {name for name, preset in PRESETS.items() if preset.translation}
 
 
 def get_preset(name):
@@ -90,6 +187,7 @@ def build_model(
     seed=None,
     ema_decay=None,
     spectral_norm=None,
+    target_shape=None,
 ):
     """Builds an uncompiled model by preset name.
 
@@ -98,8 +196,20 @@ def build_model(
             (Goodfellow et al. 2014), `"cgan"` (conditional DCGAN, Mirza &
             Osindero 2014), `"wgan"` (Arjovsky et al. 2017), `"wgan_gp"`
             (Gulrajani et al. 2017, LayerNorm critic), `"sngan"` (Miyato et
-            al. 2018: spectral norm, hinge loss).
-        image_shape: `(height, width, channels)` of the training images.
+            al. 2018: spectral norm, hinge loss); image-to-image:
+            `"pix2pix"` (Isola et al. 2017: the U-Net, the 70x70 PatchGAN
+            with batch norm, L1 weight 100, Adam(2e-4, beta_1=0.5), batches
+            of 1) and `"cyclegan"` (Zhu et al. 2017: ResNet translators of 9
+            blocks for 256x256 images and larger, 6 below, PatchGANs with
+            instance norm, least squares, cycle weight 10 and identity 0.5,
+            history pools of 50, Adam(2e-4, beta_1=0.5) constant for the
+            first half of the run then falling linearly to 0, batches of 1).
+            Images smaller than 70x70 get the largest PatchGAN that fits
+            them (34x34 for 28x28 images).
+        image_shape: `(height, width, channels)` of the training images
+            (the source images, or domain A's, of an image-to-image preset).
+        target_shape: the target images' (domain B's) shape, for an
+            image-to-image preset. Defaults to `None`: `image_shape`.
         latent_dim: size of the latent vectors. Defaults to `128`.
         num_classes: number of classes, required by conditional presets.
         seed: seed of the model's noise. Defaults to `None`.
@@ -110,6 +220,14 @@ def build_model(
             `None`, the preset's choice.
     """
     name, preset = preset, get_preset(preset)
+    if preset.translation:
+        image_shape = tuple(image_shape)
+        target_shape = image_shape if target_shape is None else tuple(target_shape)
+        return preset.model_class(
+            **preset.networks(image_shape, target_shape, spectral_norm),
+            seed=seed,
+            ema_decay=ema_decay,
+        )
     conditional = {}
     if preset.conditional:
         if num_classes is None:

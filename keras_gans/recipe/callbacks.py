@@ -3,6 +3,9 @@
 import keras
 
 from keras_gans.callbacks import ImageGrid
+from keras_gans.callbacks.image_grid import DEFAULT_TRANSLATION_ROWS
+from keras_gans.presets import get_preset
+from keras_gans.recipe.data import translation_data
 
 
 def run_callbacks(config, folder):
@@ -21,5 +24,18 @@ def run_callbacks(config, folder):
         folder.path("grids"),
         every_n_epochs=run["grid_every_n_epochs"],
         log_dir=f"{logged[0].log_dir}/train" if logged else None,
+        inputs=grid_inputs(config),
     )
     return [*logged, grid]
+
+
+def grid_inputs(config):
+    """What the grids of an image-to-image preset translate: the data's first pairs, in order.
+
+    The same rows in every grid of the run, a resumed run's included; None
+    for a latent preset.
+    """
+    preset = get_preset(config.model["preset"])
+    if not preset.translation:
+        return None
+    return translation_data(config, preset, DEFAULT_TRANSLATION_ROWS, shuffle=False).take(1)
