@@ -7,7 +7,7 @@ Models (`keras.Model` subclasses; importing the package registers them for
     `GAN`, `ConditionalGAN`, `WGAN`, `WGANGP`.
 Training and serving:
     `train(...)`, the training recipe of `keras-gans train` (resume, history,
-    grids, loss curves); `export_generator(model, path)`, a SavedModel for
+    grids, loss curves); `export_generator(model, directory)`, a SavedModel for
     TF Serving; `discriminator_rejection_sampling(model, num_images)`,
     samples kept by D's verdict (Azadi et al. 2019).
 Submodules:

@@ -18,7 +18,7 @@ UINT8_SIGNATURE = "generate_uint8"
 DEFAULT_MAX_BATCH_SIZE = 1024
 
 
-def export_generator(model, path, overwrite=False, max_batch_size=DEFAULT_MAX_BATCH_SIZE):
+def export_generator(model, directory, *, overwrite=False, max_batch_size=DEFAULT_MAX_BATCH_SIZE):
     """Writes the generator of `model` as a SavedModel servable without Python.
 
     The SavedModel needs neither Keras nor keras_gans to run: TensorFlow
@@ -44,11 +44,11 @@ def export_generator(model, path, overwrite=False, max_batch_size=DEFAULT_MAX_BA
     `tf.errors.InvalidArgumentError` ("assertion failed: [...]", HTTP 400 in
     TensorFlow Serving) naming the signature, the limit and what was
     received. The limit is stored in the SavedModel:
-    `tf.saved_model.load(path).max_batch_size[0]`.
+    `tf.saved_model.load(directory).max_batch_size[0]`.
 
-    The SavedModel is written beside `path` and moved into place when it is
+    The SavedModel is written beside `directory` and moved into place when it is
     complete, so a reader (TensorFlow Serving watching `BASE/NAME/`) never
-    sees half a version. An existing `path` is refused unless
+    sees half a version. An existing `directory` is refused unless
     `overwrite=True`: a served version is replaced only on purpose.
 
     **Image-to-image models** (`kg.Pix2Pix`, `kg.CycleGAN`) are exported
@@ -74,19 +74,19 @@ def export_generator(model, path, overwrite=False, max_batch_size=DEFAULT_MAX_BA
 
     Args:
         model: a trained `GAN` (or any subclass), `Pix2Pix` or `CycleGAN`.
-        path: output folder. TensorFlow Serving expects `BASE/NAME/VERSION/`,
+        directory: the output folder. TensorFlow Serving expects `BASE/NAME/VERSION/`,
             e.g. `saved_models/fashion_dcgan/1`.
-        overwrite: replace an existing `path`. Defaults to `False`: a
-            `FileExistsError` naming `path`.
+        overwrite: replace an existing `directory`. Defaults to `False`: a
+            `FileExistsError` naming `directory`.
         max_batch_size: int >= 1, the most images one request may ask for.
             Defaults to `1024`.
 
     Returns:
-        `path`.
+        `directory`.
 
     Raises:
         OSError: the SavedModel could not be written (e.g. a full disk);
-            nothing was written to `path`.
+            nothing was written to `directory`.
 
     Example:
 
@@ -97,10 +97,11 @@ def export_generator(model, path, overwrite=False, max_batch_size=DEFAULT_MAX_BA
     ```
     """
 
-    path = os.fspath(path)
-    if os.path.lexists(path) and not overwrite:
+    directory = os.fspath(directory)
+    if os.path.lexists(directory) and not overwrite:
         raise FileExistsError(
-            f"Refusing to overwrite the existing export at {path}. Received: path={path!r}, "
+            f"Refusing to overwrite the existing export at {directory}. Received: "
+            f"directory={directory!r}, "
             "overwrite=False. Pass overwrite=True (--overwrite) to replace it, or choose "
             "another version."
         )
@@ -115,8 +116,8 @@ def export_generator(model, path, overwrite=False, max_batch_size=DEFAULT_MAX_BA
     max_batch_size = int(max_batch_size)
     if hasattr(model, "directions"):  # an image-to-image model
         archive = translation_archive(model, max_batch_size, _checked)
-        _write_into_place(archive, path, max_batch_size)
-        return path
+        _write_into_place(archive, directory, max_batch_size)
+        return directory
     generator = model.sampling_generator
     latent_dim = model.latent_dim
     num_classes = getattr(model, "num_classes", None)
@@ -190,8 +191,8 @@ def export_generator(model, path, overwrite=False, max_batch_size=DEFAULT_MAX_BA
             serve_uint8,
             input_signature=[tf.TensorSpec([], tf.int32, name="batch_size"), seed_spec],
         )
-    _write_into_place(archive, path, max_batch_size)
-    return path
+    _write_into_place(archive, directory, max_batch_size)
+    return directory
 
 
 def _checked(tensor, condition, message, *values):

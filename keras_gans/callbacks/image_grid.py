@@ -50,7 +50,8 @@ class ImageGrid(keras.callbacks.Callback):
             image-to-image model, the input images (rows) shown. Defaults to
             `None`: 64 images, or 8 rows of translations.
         every_n_epochs: write a grid every this many epochs. Defaults to `1`.
-        seed: seed of the fixed latent vectors. Defaults to `0`.
+        seed: seed of the fixed latent vectors, or None for a random one drawn when
+            training starts (the grids of one run still share them). Defaults to `None`.
         gif: whether to write `training.gif` when training ends. Defaults to `True`.
         scale: integer enlargement of the saved pictures. Defaults to `2`.
         log_dir: folder for TensorBoard event files, or `None`. When given,
@@ -79,7 +80,7 @@ class ImageGrid(keras.callbacks.Callback):
         directory,
         num_images=None,
         every_n_epochs=1,
-        seed=0,
+        seed=None,
         gif=True,
         scale=2,
         log_dir=None,
@@ -124,7 +125,7 @@ class ImageGrid(keras.callbacks.Callback):
             self._rows = num_classes
         num_images = DEFAULT_NUM_IMAGES if self.num_images is None else self.num_images
         count = len(self._labels) if self._labels is not None else num_images
-        self._z = latent_vectors(count, self.model.latent_dim, self.seed)
+        self._z = latent_vectors(count, self.model.latent_dim, self.seed)  # None: drawn once
 
     def _read_inputs(self):
         if self._translated is not None:

@@ -14,6 +14,10 @@ from keras_gans.metrics.registry import MetricInputs
 from keras_gans.metrics.translations import translated_batches, translator
 
 
+# The seed of the named protocols when none is given: the same model, the same score.
+PROTOCOL_SEED = 0
+
+
 class Evaluator:
     """Computes metrics named by their protocol (`fid_fashion_classifier_10k`, ...) for a model.
 
@@ -42,7 +46,9 @@ class Evaluator:
         cache_dir: reference cache folder, `"default"` for
             `~/.keras/keras_gans/reference`, `None` for no disk cache.
             Defaults to `"default"`.
-        seed: seed of the latent vectors and of the real subset. Defaults to `0`.
+        seed: seed of the latent vectors and of the real subset, or None for the
+            protocols' seed, 0, so that a model always gets the same score.
+            Defaults to `None`.
         batch_size: images generated and read per batch. Defaults to `500`.
         verbose: `0` silent, `1` progress bars, `2` one line per stage.
             Defaults to `0`.
@@ -80,7 +86,7 @@ class Evaluator:
         extractors=None,
         inception_weights="imagenet",
         cache_dir="default",
-        seed=0,
+        seed=None,
         batch_size=500,
         verbose=0,
     ):
@@ -99,7 +105,7 @@ class Evaluator:
                 )
         self.inception_weights = inception_weights
         self.cache_dir = cache_dir
-        self.seed = seed
+        self.seed = PROTOCOL_SEED if seed is None else seed
         self.batch_size = int(batch_size)
         self.verbose = verbose
         self._references = {}
