@@ -13,7 +13,6 @@ from keras_gans.metrics.reference import reference_features
 from keras_gans.metrics.registry import MetricInputs
 from keras_gans.metrics.translations import translated_batches, translator
 
-
 # The seed of the named protocols when none is given: the same model, the same score.
 PROTOCOL_SEED = 0
 
