@@ -56,6 +56,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import keras_gans as kg  # noqa: E402
+from keras_gans.engine.diagnostics import feature_diversity, gradient_norm  # noqa: E402
 
 LATENT_DIM = 128
 IMAGE_SHAPE = (28, 28, 1)
@@ -89,7 +90,7 @@ class KerasIOGAN(keras.Model):
 
     def compile(self, d_optimizer, g_optimizer, **kwargs):
         super().compile(**kwargs)
-        self.optimizers["discriminator"], self.optimizers["generator"] = d_optimizer, g_optimizer
+        self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
 
     @property
     def metrics(self):
@@ -106,7 +107,7 @@ class KerasIOGAN(keras.Model):
                 tf.zeros_like(fake_logits), fake_logits
             )
         grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
-        self.optimizers["discriminator"].apply_gradients(
+        self.d_optimizer.apply_gradients(
             zip(grads, self.discriminator.trainable_weights, strict=True)
         )
         z = keras.random.normal((batch, LATENT_DIM), seed=self.seed_generator)
@@ -114,9 +115,7 @@ class KerasIOGAN(keras.Model):
             fake_logits = self.discriminator(self.generator(z, training=True), training=True)
             g_loss = self.loss_fn(tf.ones_like(fake_logits), fake_logits)
         grads = tape.gradient(g_loss, self.generator.trainable_weights)
-        self.optimizers["generator"].apply_gradients(
-            zip(grads, self.generator.trainable_weights, strict=True)
-        )
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights, strict=True))
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         return {m.name: m.result() for m in self.metrics}
@@ -134,16 +133,24 @@ def library_model(**compile_kwargs):
     return gan
 
 
-def hand_written_step(reuse_fakes=False):
+def hand_written_step(reuse_fakes=False, same_logs=False):
     """The smallest correct GAN step as a `tf.function`.
 
     With `reuse_fakes`, the generator step scores the discriminator step's fakes
     again (as PyTorch's DCGAN example does, and `GAN.compile(reuse_fakes=True)`,
     the default) instead of drawing new latent vectors: one generator forward
-    pass fewer per step. Without it, the keras.io example's step.
+    pass fewer per step. Without it, the keras.io example's step. With
+    `same_logs`, it also computes everything `GAN.fit` logs every step: D's mean
+    probabilities on real and fake, both gradient norms and the feature
+    diversity (D run once for its logits and its "features" layer, as the
+    engine does): the same work as the library's step.
     """
     generator, discriminator = networks()
     d_opt, g_opt = optimizer(), optimizer()
+    judge = keras.Model(
+        discriminator.inputs,
+        [discriminator.outputs[0], discriminator.get_layer("features").output],
+    )
 
     @tf.function
     def step(real):
@@ -155,20 +162,31 @@ def hand_written_step(reuse_fakes=False):
         else:
             fake = generator(tf.random.normal((batch, LATENT_DIM)), training=True)
         with tf.GradientTape() as tape:
-            real_logits = discriminator(real, training=True)
-            fake_logits = discriminator(tf.stop_gradient(fake), training=True)
+            real_logits, real_features = judge(real, training=True)
+            fake_logits, fake_features = judge(tf.stop_gradient(fake), training=True)
             d_loss = tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(
                 tf.nn.softplus(fake_logits)
             )
         grads = tape.gradient(d_loss, discriminator.trainable_variables)
         d_opt.apply_gradients(zip(grads, discriminator.trainable_variables, strict=True))
+        logs = {"d_loss": d_loss}
+        if same_logs:
+            logs.update(
+                d_real=tf.reduce_mean(tf.sigmoid(real_logits)),
+                d_fake=tf.reduce_mean(tf.sigmoid(fake_logits)),
+                d_grad_norm=gradient_norm(grads),
+                diversity=feature_diversity(real_features, fake_features),
+            )
         with g_tape:
             if not reuse_fakes:
                 fake = generator(tf.random.normal((batch, LATENT_DIM)), training=True)
             g_loss = tf.reduce_mean(tf.nn.softplus(-discriminator(fake, training=True)))
         grads = g_tape.gradient(g_loss, generator.trainable_variables)
         g_opt.apply_gradients(zip(grads, generator.trainable_variables, strict=True))
-        return d_loss, g_loss
+        logs["g_loss"] = g_loss
+        if same_logs:
+            logs["g_grad_norm"] = gradient_norm(grads)
+        return logs
 
     return step
 
@@ -212,12 +230,12 @@ def steady_rate(model, dataset, steps, warmup, batch_size):
 def loop_rate(step, dataset, steps, warmup, batch_size):
     iterator = iter(dataset)
     for _ in range(warmup):
-        losses = step(next(iterator))
-    float(losses[0])
+        logs = step(next(iterator))
+    float(logs["g_loss"])
     start = time.perf_counter()
     for _ in range(steps):
-        losses = step(next(iterator))
-    float(losses[0])  # wait for the last step
+        logs = step(next(iterator))
+    float(logs["g_loss"])  # wait for the last step
     return steps * batch_size / (time.perf_counter() - start)
 
 
@@ -352,6 +370,7 @@ def main():
     loops = {
         "tf.function loop": hand_written_step(),
         "tf.function loop, fakes reused": hand_written_step(reuse_fakes=True),
+        "tf.function loop, same logs": hand_written_step(reuse_fakes=True, same_logs=True),
     }
     first_fit = {}
     for name, model in contenders.items():  # trace / compile once, timed
@@ -377,6 +396,10 @@ def main():
         ratio = ratio_spread([v / b for v, b in zip(values, baseline, strict=True)])
         first = f"{first_fit[name]:6.1f} s" if name in first_fit else ""
         print(f"{name:34s} {spread(values):>28s} {ratio:>22s}  {first}")
+    library = rates["GAN.fit defaults"]
+    for loop in ("tf.function loop, fakes reused", "tf.function loop, same logs"):
+        ratios = [a / b for a, b in zip(library, rates[loop], strict=True)]
+        print(f"GAN.fit defaults vs {loop}: {ratio_spread(ratios)}")
 
     # === 2. Repeated short fits ===
     short = {

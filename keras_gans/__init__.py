@@ -7,8 +7,8 @@ Models (`keras.Model` subclasses; importing the package registers them for
     `GAN`, `ConditionalGAN`, `WGAN`, `WGANGP`.
 Training and serving:
     `train(...)`, the training recipe of `keras-gans train` (resume, history,
-    grids, loss curves); `export_generator(model, path)`, a SavedModel for
-    TF Serving; `discriminator_rejection_sampling(model, num_samples)`,
+    grids, loss curves); `export_generator(model, directory)`, a SavedModel for
+    TF Serving; `discriminator_rejection_sampling(model, num_images)`,
     samples kept by D's verdict (Azadi et al. 2019).
 Submodules:
     `networks`: `dcgan_generator`, `dcgan_discriminator`, `mlp_generator`,
@@ -91,6 +91,9 @@ if _deferred:
 
 else:
     globals().pop("__getattr__", None)
+    from keras_gans.backend_check import require_tensorflow_backend
+
+    require_tensorflow_backend()
     from keras_gans import (
         augment,
         callbacks,

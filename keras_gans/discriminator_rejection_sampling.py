@@ -13,7 +13,7 @@ DENSITY_RATIO_LOSSES = ("minimax", "non_saturating", "feature_matching")
 
 def discriminator_rejection_sampling(
     model,
-    num_samples,
+    num_images,
     seed=None,
     gamma=0.0,
     burn_in=10_000,
@@ -39,7 +39,7 @@ def discriminator_rejection_sampling(
        `gamma` keeps fewer samples, those D rates best.
 
     Candidates are drawn in batches of `burn_in`, the first batch being the
-    burn-in, until `num_samples` are kept. Samples that G puts where the
+    burn-in, until `num_images` are kept. Samples that G puts where the
     data has little mass (between modes) have low logits and are mostly
     dropped; modes that G under-samples have high logits and are kept, so
     rejection can recover modes as well as quality. The paper calibrates D
@@ -52,7 +52,7 @@ def discriminator_rejection_sampling(
 
     Args:
         model: a trained `GAN`.
-        num_samples: int > 0, how many samples to return.
+        num_images: int > 0, how many samples to return.
         seed: int or None. The same seed gives the same samples.
         gamma: float, the shift of `F` (see above). Defaults to `0.0`.
         burn_in: int > 0, candidates per batch, the first batch setting
@@ -60,10 +60,10 @@ def discriminator_rejection_sampling(
         max_logit_percentile: float in (0, 100], the percentile of the
             burn-in's logits taken as `D_max`. Defaults to `99.0`.
         max_candidates: the most candidates to draw before giving up with a
-            `RuntimeError`; defaults to `100 * num_samples + burn_in`.
+            `RuntimeError`; defaults to `100 * num_images + burn_in`.
 
     Returns:
-        A float32 numpy array of `num_samples` samples in G's output range.
+        A float32 numpy array of `num_images` samples in G's output range.
 
     Example:
 
@@ -75,16 +75,16 @@ def discriminator_rejection_sampling(
     Reference:
         Azadi et al., "Discriminator Rejection Sampling", ICLR 2019.
     """
-    _check_arguments(model, num_samples, gamma, burn_in, max_logit_percentile)
+    _check_arguments(model, num_images, gamma, burn_in, max_logit_percentile)
     if max_candidates is None:
-        max_candidates = 100 * num_samples + burn_in
+        max_candidates = 100 * num_images + burn_in
     rng = np.random.default_rng(seed)
     kept, num_kept, drawn, max_logit = [], 0, 0, None
-    while num_kept < num_samples:
+    while num_kept < num_images:
         if drawn >= max_candidates:
             raise RuntimeError(
                 f"Discriminator rejection sampling kept {num_kept} of {drawn} candidates, "
-                f"fewer than the {num_samples} asked for within max_candidates="
+                f"fewer than the {num_images} asked for within max_candidates="
                 f"{max_candidates}. Lower `gamma` (received {gamma}) or raise `max_candidates`."
             )
         z = latent_vectors(burn_in, model.latent_dim, int(rng.integers(2**31 - 1)))
@@ -96,7 +96,7 @@ def discriminator_rejection_sampling(
         keep = rng.random(burn_in) < acceptance_probability(logits, max_logit, gamma)
         kept.append(samples[keep])
         num_kept += int(keep.sum())
-    return np.concatenate(kept)[:num_samples]
+    return np.concatenate(kept)[:num_images]
 
 
 def acceptance_probability(logits, max_logit, gamma=0.0, eps=1e-6):
@@ -118,7 +118,7 @@ def discriminator_logits(model, samples, batch_size=1000):
     return np.concatenate(logits).reshape(-1)
 
 
-def _check_arguments(model, num_samples, gamma, burn_in, max_logit_percentile):
+def _check_arguments(model, num_images, gamma, burn_in, max_logit_percentile):
     loss = getattr(getattr(model, "adversarial_loss", None), "name", None)
     if loss not in DENSITY_RATIO_LOSSES:
         raise ValueError(
@@ -131,7 +131,7 @@ def _check_arguments(model, num_samples, gamma, burn_in, max_logit_percentile):
             "Discriminator rejection sampling supports unconditional models only. "
             f"Received: a {type(model).__name__}"
         )
-    check_positive_int("num_samples", num_samples)
+    check_positive_int("num_images", num_images)
     check_positive_int("burn_in", burn_in)
     if isinstance(gamma, bool) or not isinstance(gamma, (int, float)) or not np.isfinite(gamma):
         raise ValueError(f"`gamma` must be a finite number. Received: gamma={gamma!r}")

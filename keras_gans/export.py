@@ -1,4 +1,4 @@
-"""Export a trained generator as a SavedModel for TensorFlow Serving."""
+"""Export a trained generator (or translator) as a SavedModel for TensorFlow Serving."""
 
 import os
 import shutil
@@ -9,6 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_gans.latent import latent_normal
+from keras_gans.translation_export import translation_archive
 
 SERVING_SIGNATURE = "serving_default"
 UINT8_SIGNATURE = "generate_uint8"
@@ -18,7 +19,12 @@ DEFAULT_MAX_BATCH_SIZE = 1024
 
 
 def export_generator(
-    model, path, overwrite=False, max_batch_size=DEFAULT_MAX_BATCH_SIZE, truncation_psi=None
+    model,
+    directory,
+    *,
+    overwrite=False,
+    max_batch_size=DEFAULT_MAX_BATCH_SIZE,
+    truncation_psi=None,
 ):
     """Writes the generator of `model` as a SavedModel servable without Python.
 
@@ -45,22 +51,40 @@ def export_generator(
     `tf.errors.InvalidArgumentError` ("assertion failed: [...]", HTTP 400 in
     TensorFlow Serving) naming the signature, the limit and what was
     received. The limit is stored in the SavedModel:
-    `tf.saved_model.load(path).max_batch_size[0]`.
+    `tf.saved_model.load(directory).max_batch_size[0]`.
 
-    The SavedModel is written beside `path` and moved into place when it is
+    The SavedModel is written beside `directory` and moved into place when it is
     complete, so a reader (TensorFlow Serving watching `BASE/NAME/`) never
-    sees half a version. An existing `path` is refused unless
+    sees half a version. An existing `directory` is refused unless
     `overwrite=True`: a served version is replaced only on purpose.
+
+    **Image-to-image models** (`kg.Pix2Pix`, `kg.CycleGAN`) are exported
+    with their translators (their moving averages with `ema_decay`):
+
+    - `serving_default`: input `images` float32 `[None, H, W, C]` in
+      [-1, 1] (the sources); output `images` float32 in [-1, 1], exactly
+      `model.translate(images)`.
+    - `translate_uint8`: input `images` uint8 `[None, H, W, C]` in [0, 255]
+      (pictures as read from PNGs); output `images` uint8, the translation
+      of `images / 127.5 - 1` as a picture.
+    - a `CycleGAN` serves both directions: the two above translate A into
+      B (its default direction), and `a_to_b`, `a_to_b_uint8`, `b_to_a`,
+      `b_to_a_uint8` name each direction's pair
+      (`keras_gans.translation_export.signature_names`).
+
+    Requests of more than `max_batch_size` images, and images of another
+    size or number of channels, are refused in the graph, as for latent
+    models.
 
     A SavedModel is a TensorFlow program: whoever loads or serves one runs
     the graph it holds. Serve only SavedModels you made or trust.
 
     Args:
-        model: a trained `GAN` (or any subclass).
-        path: output folder. TensorFlow Serving expects `BASE/NAME/VERSION/`,
+        model: a trained `GAN` (or any subclass), `Pix2Pix` or `CycleGAN`.
+        directory: the output folder. TensorFlow Serving expects `BASE/NAME/VERSION/`,
             e.g. `saved_models/fashion_dcgan/1`.
-        overwrite: replace an existing `path`. Defaults to `False`: a
-            `FileExistsError` naming `path`.
+        overwrite: replace an existing `directory`. Defaults to `False`: a
+            `FileExistsError` naming `directory`.
         max_batch_size: int >= 1, the most images one request may ask for.
             Defaults to `1024`.
         truncation_psi: float or None: serve the truncated generator of a
@@ -72,11 +96,11 @@ def export_generator(
             Defaults to `None` (no truncation).
 
     Returns:
-        `path`.
+        `directory`.
 
     Raises:
         OSError: the SavedModel could not be written (e.g. a full disk);
-            nothing was written to `path`.
+            nothing was written to `directory`.
 
     Example:
 
@@ -87,10 +111,11 @@ def export_generator(
     ```
     """
 
-    path = os.fspath(path)
-    if os.path.lexists(path) and not overwrite:
+    directory = os.fspath(directory)
+    if os.path.lexists(directory) and not overwrite:
         raise FileExistsError(
-            f"Refusing to overwrite the existing export at {path}. Received: path={path!r}, "
+            f"Refusing to overwrite the existing export at {directory}. Received: "
+            f"directory={directory!r}, "
             "overwrite=False. Pass overwrite=True (--overwrite) to replace it, or choose "
             "another version."
         )
@@ -103,6 +128,15 @@ def export_generator(
             f"`max_batch_size` must be an int >= 1. Received: max_batch_size={max_batch_size!r}"
         )
     max_batch_size = int(max_batch_size)
+    if hasattr(model, "directions"):  # an image-to-image model
+        if truncation_psi is not None:
+            raise ValueError(
+                "`truncation_psi` is for latent models with a style-based generator. "
+                f"Received: truncation_psi={truncation_psi!r} with a {type(model).__name__}."
+            )
+        archive = translation_archive(model, max_batch_size, _checked)
+        _write_into_place(archive, directory, max_batch_size)
+        return directory
     if truncation_psi is None:
         generator = model.sampling_generator
     else:
@@ -179,10 +213,8 @@ def export_generator(
             serve_uint8,
             input_signature=[tf.TensorSpec([], tf.int32, name="batch_size"), seed_spec],
         )
-    limit = tf.Variable(max_batch_size, dtype=tf.int32, trainable=False, name="max_batch_size")
-    archive.add_variable_collection("max_batch_size", [limit])
-    _write_into_place(archive, path)
-    return path
+    _write_into_place(archive, directory, max_batch_size)
+    return directory
 
 
 def _checked(tensor, condition, message, *values):
@@ -196,8 +228,10 @@ def _checked(tensor, condition, message, *values):
         return tf.identity(tensor)
 
 
-def _write_into_place(archive, path):
-    """Writes `archive` to a temporary folder beside `path`, then moves it to `path`."""
+def _write_into_place(archive, path, max_batch_size):
+    """Writes `archive` and its `max_batch_size` beside `path`, then moves it to `path`."""
+    limit = tf.Variable(max_batch_size, dtype=tf.int32, trainable=False, name="max_batch_size")
+    archive.add_variable_collection("max_batch_size", [limit])
     parent = os.path.dirname(os.path.abspath(path))
     os.makedirs(parent, exist_ok=True)
     # Not a number: TensorFlow Serving never takes the folder for a version.

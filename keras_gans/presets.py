@@ -1,11 +1,24 @@
-"""Ready-made models by name, as used by `kg.train` and the CLI: `build_model("dcgan", ...)`."""
+"""Ready-made models by name, as used by `kg.train` and the CLI: `build_model("dcgan", ...)`.
+
+Latent presets (`Preset`, the residual and style-based ones with the networks of
+`keras_gans/preset_networks.py`) and image-to-image ones (`TranslationPreset`:
+`"pix2pix"`, `"cyclegan"`), each with its paper's settings.
+"""
 
 import dataclasses
 import functools
 from collections.abc import Callable, Mapping
 
 from keras_gans import networks
-from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN
+from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN, CycleGAN, Pix2Pix
+from keras_gans.preset_networks import (
+    resnet_sngan_discriminator,
+    resnet_sngan_generator,
+    sagan_discriminator,
+    sagan_generator,
+    stylegan2_discriminator,
+    stylegan2_generator,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -38,91 +51,39 @@ class Preset:
     def conditional(self):
         return issubclass(self.model_class, ConditionalGAN)
 
+    translation = False
+
+
+@dataclasses.dataclass(frozen=True)
+class TranslationPreset:
+    """A named image-to-image recipe: model class, its networks and training defaults.
+
+    Args:
+        model_class: `Pix2Pix` or `CycleGAN`.
+        networks: `networks(source_shape, target_shape, spectral_norm) -> {argument: model}`,
+            the model class's network arguments for images of those shapes.
+        batch_size: images (pairs) per batch unless one is given. Defaults to `1`.
+        compile_kwargs: `compile` arguments of the recipe (plain values).
+            Defaults to `{}`.
+        linear_decay: the learning rate is constant for the first half of the
+            run, then falls linearly to 0 (`kg.schedules.LinearDecay`, set
+            from the run's epochs and steps). Defaults to `False`.
+    """
+
+    model_class: type
+    networks: Callable
+    batch_size: int = 1
+    compile_kwargs: Mapping = dataclasses.field(default_factory=dict)
+    linear_decay: bool = False
+
+    conditional = False
+    translation = True
+
 
 def _adam(learning_rate, beta_1, beta_2):
     """The config of an Adam optimizer (`keras.optimizers.get` makes a fresh one)."""
     config = {"learning_rate": learning_rate, "beta_1": beta_1, "beta_2": beta_2}
     return {"class_name": "Adam", "config": config}
-
-
-# === Residual and style-based networks, sized for CPUs ===
-# The papers' widths (SNGAN's CIFAR nets: 256 channels in G, 128 in D; StyleGAN2: 512)
-# cost 4-15 GFLOP per 32x32 image: tens of seconds per step on 2 CPU cores. The presets
-# keep the papers' blocks and training recipes and narrow the networks like the DCGAN
-# preset's: G halves its channels at every upsampling from 256 (at most) down to 16 at
-# the output resolution, D doubles them from 16. Build the networks with their defaults
-# (`kg.networks.resnet_generator(latent_dim, shape)`) for the papers' widths.
-
-
-def _upsamplings(image_shape):
-    """`k`, the 2x upsamplings of the ResNet generator (see `kg.networks.resnet_generator`)."""
-    return (min(image_shape[:2]) // 4).bit_length() - 1
-
-
-def _generator_widths(image_shape):
-    k = _upsamplings(image_shape)
-    return [min(256, 16 * 2 ** (k - i)) for i in range(k + 1)]
-
-
-def _discriminator_widths(image_shape):
-    # k + 1 blocks (see `kg.networks.resnet_discriminator`).
-    return [min(256, 16 * 2**i) for i in range(_upsamplings(image_shape) + 1)]
-
-
-def resnet_sngan_generator(latent_dim, image_shape, **conditional):
-    """SNGAN's ResNet generator (no spectral norm in G), CPU-sized."""
-    return networks.resnet_generator(
-        latent_dim, image_shape, filters=_generator_widths(image_shape), **conditional
-    )
-
-
-def resnet_sngan_discriminator(image_shape, spectral_norm=True, **conditional):
-    """SNGAN's ResNet discriminator, spectrally normalised, CPU-sized."""
-    return networks.resnet_discriminator(
-        image_shape,
-        filters=_discriminator_widths(image_shape),
-        spectral_norm=spectral_norm,
-        **conditional,
-    )
-
-
-def sagan_generator(latent_dim, image_shape, **conditional):
-    """SAGAN's generator: spectral norm, self-attention on the map before the last block."""
-    bottom = -(-image_shape[0] // 2 ** _upsamplings(image_shape))
-    return networks.resnet_generator(
-        latent_dim,
-        image_shape,
-        filters=_generator_widths(image_shape),
-        self_attention=bottom << max(_upsamplings(image_shape) - 1, 1),
-        spectral_norm=True,
-        **conditional,
-    )
-
-
-def sagan_discriminator(image_shape, spectral_norm=True, **conditional):
-    """SAGAN's discriminator: spectral norm, self-attention after the first block."""
-    return networks.resnet_discriminator(
-        image_shape,
-        filters=_discriminator_widths(image_shape),
-        self_attention=-(-image_shape[0] // 2),
-        spectral_norm=spectral_norm,
-        **conditional,
-    )
-
-
-def stylegan2_generator(latent_dim, image_shape):
-    """StyleGAN2's generator, 64 channels up to 32x32 (then halved), 2 mapping layers."""
-    return networks.style_generator(latent_dim, image_shape, filters=64, mapping_layers=2)
-
-
-def stylegan2_discriminator(image_shape, spectral_norm=False):
-    """StyleGAN2's residual discriminator with minibatch standard deviation, no spectral norm."""
-    return networks.resnet_discriminator(
-        image_shape,
-        filters=_discriminator_widths(image_shape),
-        spectral_norm=spectral_norm,
-        minibatch_stddev=True,
-    )
 
 
 PRESETS = {
@@ -228,36 +189,72 @@ PRESETS = {
         ),
     ),
 }
+
+
+def _patch_downsamples(image_shape):
+    """The 70x70 PatchGAN's 3 downsamplings, or as many as smaller images allow (34x34, 16x16)."""
+    side = min(image_shape[:2])
+    return next((n for n in (3, 2, 1) if side >= 3 * 2**n), 0)
+
+
+def _pix2pix_networks(source_shape, target_shape, spectral_norm=None):
+    # The U-Net (as deep as the size allows, at most 256 -> 1), a PatchGAN with
+    # batch norm that sees [output, source] (Isola et al. 2017, appendix 6.1).
+    return {
+        "generator": networks.unet_generator(source_shape, output_channels=target_shape[-1]),
+        "discriminator": networks.patch_discriminator(
+            target_shape,
+            source_shape=source_shape,
+            num_downsamples=_patch_downsamples(target_shape),
+            spectral_norm=bool(spectral_norm),
+        ),
+    }
+
+
+def _cyclegan_networks(a_shape, b_shape, spectral_norm=None):
+    # ResNet translators of 9 blocks for 256x256 and larger, 6 below; PatchGANs with
+    # instance norm (Zhu et al. 2017, sec. 4 and appendix 7.2).
+    blocks = 9 if min(a_shape[:2]) >= 256 else 6
+
+    def critic(shape, name):
+        return networks.patch_discriminator(
+            shape,
+            num_downsamples=_patch_downsamples(shape),
+            normalization="instance",
+            spectral_norm=bool(spectral_norm),
+            name=name,
+        )
+
+    return {
+        "generator_ab": networks.resnet_translator(
+            a_shape, output_channels=b_shape[-1], num_blocks=blocks, name="generator_ab"
+        ),
+        "generator_ba": networks.resnet_translator(
+            b_shape, output_channels=a_shape[-1], num_blocks=blocks, name="generator_ba"
+        ),
+        "discriminator_a": critic(a_shape, "discriminator_a"),
+        "discriminator_b": critic(b_shape, "discriminator_b"),
+    }
+
+
+# Image-to-image: both papers train with Adam(2e-4, beta_1=0.5) on batches of one image.
+PRESETS["pix2pix"] = TranslationPreset(
+    Pix2Pix,
+    _pix2pix_networks,
+    compile_kwargs={"d_optimizer": _adam(2e-4, 0.5, 0.999), "g_optimizer": _adam(2e-4, 0.5, 0.999)},
+)
+PRESETS["cyclegan"] = TranslationPreset(
+    CycleGAN,
+    _cyclegan_networks,
+    compile_kwargs={
+        "loss": "least_squares",
+        "d_optimizer": _adam(2e-4, 0.5, 0.999),
+        "g_optimizer": _adam(2e-4, 0.5, 0.999),
+    },
+    linear_decay=True,
+)
 CONDITIONAL_PRESETS = {name for name, preset in PRESETS.items() if preset.conditional}
-
-# === The automatic choice (`kg.train(preset=None)`, `keras-gans train` without --preset) ===
-# Measured on Colored Fashion-MNIST at equal wall time on 2 CPU cores
-# (benchmarks/architectures.py, docs/benchmarks.md): DCGAN's small, fast networks are
-# the better use of a CPU up to AUTO_MAX_DCGAN_SIDE pixels a side; above, the residual
-# preset (any size from 8: also the sizes DCGAN cannot make, such as 48 or 100).
-AUTO_SMALL_PRESET = "dcgan"
-AUTO_LARGE_PRESET = "resnet_sngan"
-AUTO_MAX_DCGAN_SIDE = 28
-
-
-def automatic_preset(image_shape):
-    """The preset chosen for images of `image_shape` (`(height, width, ...)`) when none is given."""
-    height, width = image_shape[:2]
-    if max(height, width) <= AUTO_MAX_DCGAN_SIDE:
-        try:
-            networks.dcgan_discriminator((height, width, 1), filters=1)
-            return AUTO_SMALL_PRESET
-        except ValueError:  # a size DCGAN's halvings cannot make
-            pass
-    return AUTO_LARGE_PRESET
-
-
-def describe_automatic_choice():
-    """The automatic choice in words, for help texts."""
-    return (
-        f"{AUTO_SMALL_PRESET} for images of at most {AUTO_MAX_DCGAN_SIDE} pixels a side, "
-        f"{AUTO_LARGE_PRESET} for larger ones and for sizes {AUTO_SMALL_PRESET} cannot make"
-    )
+TRANSLATION_PRESETS = {name for name, preset in PRESETS.items() if preset.translation}
 
 
 def get_preset(name):
@@ -277,6 +274,7 @@ def build_model(
     seed=None,
     ema_decay=None,
     spectral_norm=None,
+    target_shape=None,
 ):
     """Builds an uncompiled model by preset name.
 
@@ -288,18 +286,38 @@ def build_model(
             al. 2018: spectral norm, hinge loss, on the DCGAN networks),
             `"resnet_sngan"` (Miyato et al. 2018, their ResNet setting),
             `"sagan"` (Zhang et al. 2019), `"stylegan2"` (Karras et al. 2020):
-            see `Preset.citation`.
-        image_shape: `(height, width, channels)` of the training images.
+            see `Preset.citation`; image-to-image:
+            `"pix2pix"` (Isola et al. 2017: the U-Net, the 70x70 PatchGAN
+            with batch norm, L1 weight 100, Adam(2e-4, beta_1=0.5), batches
+            of 1) and `"cyclegan"` (Zhu et al. 2017: ResNet translators of 9
+            blocks for 256x256 images and larger, 6 below, PatchGANs with
+            instance norm, least squares, cycle weight 10 and identity 0.5,
+            history pools of 50, Adam(2e-4, beta_1=0.5) constant for the
+            first half of the run then falling linearly to 0, batches of 1).
+            Images smaller than 70x70 get the largest PatchGAN that fits
+            them (34x34 for 28x28 images).
+        image_shape: `(height, width, channels)` of the training images
+            (the source images, or domain A's, of an image-to-image preset).
+        target_shape: the target images' (domain B's) shape, for an
+            image-to-image preset. Defaults to `None`: `image_shape`.
         latent_dim: size of the latent vectors. Defaults to `128`.
         num_classes: number of classes, required by conditional presets.
         seed: seed of the model's noise. Defaults to `None`.
         ema_decay: decay of the generator's moving average (see `GAN`).
             Defaults to `None`: the preset's (`stylegan2` keeps one), else none.
         spectral_norm: bool or None: spectral normalisation in the
-            discriminator's layers (DCGAN discriminators only). Defaults to
+            discriminator's layers (DCGAN and ResNet discriminators). Defaults to
             `None`, the preset's choice.
     """
     name, preset = preset, get_preset(preset)
+    if preset.translation:
+        image_shape = tuple(image_shape)
+        target_shape = image_shape if target_shape is None else tuple(target_shape)
+        return preset.model_class(
+            **preset.networks(image_shape, target_shape, spectral_norm),
+            seed=seed,
+            ema_decay=ema_decay,
+        )
     conditional = {}
     if preset.conditional:
         if num_classes is None:

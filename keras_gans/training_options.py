@@ -74,14 +74,28 @@ def _verbosity(text):
 
 
 def _core_options(preset_names):
-    from keras_gans.presets import describe_automatic_choice
+    from keras_gans.recipe.preset_choice import describe_automatic_choice
 
     return (
         # === Data ===
         TrainingOption(
             "dataset", "data", "fashion_mnist",
             "fashion_mnist (offline), mnist, cifar10, a tfds name, a .npz file (x, optional "
-            "y) or a folder of images",
+            "y) or a folder of images; pix2pix without --task: a folder of A|B pairs or "
+            "A_FOLDER,B_FOLDER; cyclegan: a folder with trainA/ and trainB/, A_FOLDER,B_FOLDER "
+            "or cycle_gan/NAME",
+        ),
+        TrainingOption(
+            "task", "data", None,
+            "pix2pix: make (degraded, original) pairs of the dataset's images with "
+            "kg.data.paired_task; default: none (the dataset holds pairs)",
+            choices=("super_resolution", "inpainting", "colorization", "edges"),
+        ),
+        TrainingOption(
+            "direction", "data", "a_to_b",
+            "pix2pix on a folder of pairs: a_to_b trains A -> B, b_to_a B -> A (facades' "
+            "labels -> photos)",
+            choices=("a_to_b", "b_to_a"),
         ),
         TrainingOption(
             "batch_size", "data", None,

@@ -266,6 +266,8 @@ HELP = {
         "--preset": "model preset, or auto; default: chosen from the data (auto): dcgan for "
         "images of at most",
         "--dataset": "fashion_mnist (offline)",
+        "--task": "pix2pix: make (degraded, original) pairs of the dataset's images",
+        "--direction": "pix2pix on a folder of pairs: a_to_b trains A -> B, b_to_a B -> A",
         "--epochs": "(default: 5)",
         "--batch-size": "default: the preset's",
         "--image-size": "resize and centre-crop a folder's images to N or HxW",
@@ -302,6 +304,13 @@ HELP = {
         "--seed": "(default: 0)",
         "--scale": "(default: 2)",
     },
+    "translate": {
+        "--model": "path to a saved .keras model",
+        "--input": "folder of images to translate",
+        "--out": "folder for the translated PNGs",
+        "--direction": "a_to_b or b_to_a for a CycleGAN (default: the model's default, a_to_b)",
+        "--batch-size": "(default: 32)",
+    },
     "export": {
         "--model": "path to a saved .keras model",
         "--name": "served model name",
@@ -317,7 +326,10 @@ HELP = {
         "--split": "(default: train)",
         "--metrics": "fid (FID, lower is better); kid (KID, lower is better)",
         "--extractor": "Default: fashion_classifier for fashion_mnist, else inception",
-        "--num-images": "(default: 10000)",
+        "--num-images": "(default: 10000; an image-to-image model translates every input image)",
+        "--task": "image-to-image models: translate the sources of this paired task",
+        "--inputs": "image-to-image models: the source images to translate",
+        "--direction": "a CycleGAN's direction, a_to_b or b_to_a (default: a_to_b)",
         "--classifier": "python -m keras_gans.metrics.train_classifier",
         "--inception-weights": "imagenet (default;",
         "--out": "(default: evaluation.json beside the model)",
@@ -334,6 +346,7 @@ DESCRIPTIONS = {
     "sample": "into one PNG grid",
     "export": "BASE_DIR/NAME/VERSION/",
     "evaluate": "<metric>_<extractor>_<count>",
+    "translate": "resized and centre-cropped to it (aspect ratio kept)",
 }
 
 

@@ -52,3 +52,35 @@ def test_a_command_prints_its_error_and_no_tensorflow_start_up_lines(tmp_path):
     result = run([KERAS_GANS, "sample", "--model", str(tmp_path / "missing.keras")])
     assert result.returncode == 1
     assert result.stderr == f"keras-gans sample: no such model file: {tmp_path}/missing.keras\n"
+
+
+@pytest.mark.parametrize("setting", ["environment", "keras.json"])
+def test_another_keras_backend_gets_one_clear_error(setting, tmp_path):
+    # jax is not installed here: the error must come before Keras tries to import it.
+    env = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", "KERAS_HOME")}
+    if setting == "environment":
+        env["KERAS_BACKEND"] = "jax"
+    else:
+        (tmp_path / "keras.json").write_text('{"backend": "jax"}')
+        env["KERAS_HOME"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", "import keras_gans"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError: keras_gans needs Keras' TensorFlow backend"), last
+    assert "Received: Keras set to the 'jax' backend" in last
+    assert "KERAS_BACKEND=tensorflow" in last
+
+
+def test_a_keras_already_running_on_another_backend_is_named(monkeypatch):
+    from keras_gans import backend_check
+
+    monkeypatch.setattr(keras_gans.backend_check.sys.modules["keras"].backend, "backend",
+                        lambda: "torch")  # fmt: skip
+    with pytest.raises(ImportError, match="Received: Keras set to the 'torch' backend"):
+        backend_check.require_tensorflow_backend()

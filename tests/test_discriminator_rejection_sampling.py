@@ -68,7 +68,7 @@ def test_a_larger_gamma_keeps_fewer_samples():
 
 
 def test_bad_arguments_and_models(shifted_gan):
-    with pytest.raises(ValueError, match="positive integer. Received: num_samples=0"):
+    with pytest.raises(ValueError, match="positive integer. Received: num_images=0"):
         kg.discriminator_rejection_sampling(shifted_gan, 0)
     with pytest.raises(ValueError, match="finite number. Received: gamma=nan"):
         kg.discriminator_rejection_sampling(shifted_gan, 10, gamma=float("nan"))

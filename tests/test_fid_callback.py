@@ -96,7 +96,9 @@ def test_every_n_epochs_and_a_resumed_csv(tmp_path, extractor):
     assert [r[0] for r in rows] == ["epoch", "2", "4"]
     with pytest.raises(ValueError, match="positive int. Received: every_n_epochs=0"):
         KIDCallback(extractor=extractor, every_n_epochs=0)
-    with pytest.raises(ValueError, match="Unknown metric. Received: metric='psnr'"):
+    with pytest.raises(ValueError, match="Unknown metric. Received: metric='fdi'"):
+        GenerativeMetricCallback("fdi", extractor=extractor)
+    with pytest.raises(ValueError, match="psnr compares the pixels.*Received: extractor="):
         GenerativeMetricCallback("psnr", extractor=extractor)
 
 

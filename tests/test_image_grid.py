@@ -1,7 +1,9 @@
 import os
 
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from conftest import tiny_dataset
 from PIL import Image
 
@@ -94,3 +96,81 @@ def test_sample_refuses_a_huge_picture_before_generating(trained, tmp_path, monk
     ):
         cli.main([*argv, "--scale", "1", "-n", "1000"])
     assert not (tmp_path / "s.png").exists()
+
+
+# === Image-to-image models: rows of translations of a fixed batch ===
+
+
+def saved_grid(callback, epoch=1):
+    return np.array(Image.open(callback.save(epoch)))
+
+
+def test_pix2pix_rows_are_source_output_target(tmp_path):
+    from helpers import tiny_pix2pix, translation_pairs
+
+    model = tiny_pix2pix()
+    sources, targets = translation_pairs(5)
+    grid = kg.callbacks.ImageGrid(tmp_path, inputs=(sources, targets), num_images=3, scale=1)
+    grid.set_model(model)
+    grid.on_train_begin()
+    columns = np.stack([sources[:3], model.translate(sources[:3]), targets[:3]], axis=1)
+    expected = kg.images.make_grid(columns.reshape(9, 8, 8, 1), rows=3)
+    np.testing.assert_array_equal(saved_grid(grid), expected)
+    assert expected.shape == (3 * 8 + 4 * 2, 3 * 8 + 4 * 2)  # 3 rows of 3 tiles
+
+
+def test_cycle_gan_rows_are_each_domain_its_translation_and_its_cycle(tmp_path):
+    from helpers import tiny_cycle_gan, translation_images
+
+    model = tiny_cycle_gan()
+    a, b = translation_images(4, 1), translation_images(4, 2)
+    dataset = tf.data.Dataset.from_tensor_slices((a, b)).batch(3)  # read until 4 rows
+    grid = kg.callbacks.ImageGrid(tmp_path, inputs=dataset, num_images=4, scale=1)
+    grid.set_model(model)
+    grid.on_train_begin()
+
+    def rows(images, there, back):
+        translated = model.translate(images, direction=there)
+        return np.stack([images, translated, model.translate(translated, direction=back)], 1)
+
+    tiles = np.concatenate([rows(a, "a_to_b", "b_to_a"), rows(b, "b_to_a", "a_to_b")])
+    expected = kg.images.make_grid(tiles.reshape(-1, 8, 8, 1), rows=8)
+    np.testing.assert_array_equal(saved_grid(grid), expected)
+    # Only A images: a | a->b | b->a(a->b), one row each.
+    grid = kg.callbacks.ImageGrid(tmp_path / "a", inputs=a, scale=1)
+    grid.set_model(model)
+    grid.on_train_begin()
+    assert saved_grid(grid).shape == (4 * 8 + 5 * 2, 3 * 8 + 4 * 2)
+
+
+def test_columns_of_other_channels_are_shown_in_colour(tmp_path):
+    """Colourisation: a grey source beside colour outputs and targets."""
+    keras.utils.set_random_seed(0)
+    model = kg.Pix2Pix(
+        kg.networks.unet_generator((8, 8, 1), output_channels=3, filters=4),
+        kg.networks.patch_discriminator(
+            (8, 8, 3), source_shape=(8, 8, 1), filters=4, num_downsamples=1
+        ),
+    )
+    grey = np.linspace(-1, 1, 2 * 64, dtype="float32").reshape(2, 8, 8, 1)
+    colour = np.zeros((2, 8, 8, 3), "float32")
+    grid = kg.callbacks.ImageGrid(tmp_path, inputs=(grey, colour), scale=1)
+    grid.set_model(model)
+    grid.on_train_begin()
+    picture = saved_grid(grid)
+    assert picture.shape == (2 * 8 + 3 * 2, 3 * 8 + 4 * 2, 3)
+    source_tile = picture[2:10, 2:10]
+    np.testing.assert_array_equal(source_tile, np.repeat(kg.images.to_uint8(grey[0]), 3, -1))
+
+
+def test_translation_models_need_inputs_and_latent_models_refuse_them(gan, tmp_path):
+    from helpers import tiny_pix2pix
+
+    grid = kg.callbacks.ImageGrid(tmp_path)
+    grid.set_model(tiny_pix2pix())
+    with pytest.raises(ValueError, match=r"ImageGrid needs `inputs` for a Pix2Pix"):
+        grid.on_train_begin()
+    grid = kg.callbacks.ImageGrid(tmp_path, inputs=np.zeros((2, 16, 16, 1), "float32"))
+    grid.set_model(gan)
+    with pytest.raises(ValueError, match=r"Received: inputs for a GAN, which generates from"):
+        grid.on_train_begin()

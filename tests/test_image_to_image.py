@@ -154,3 +154,8 @@ def test_cycle_gan_translates_both_ways_and_round_trips(tmp_path):
     np.testing.assert_allclose(loaded.translate(a), ab, atol=1e-6)
     np.testing.assert_array_equal(np.asarray(loaded.pool_b.images), np.asarray(model.pool_b.images))
     assert (loaded.cycle_weight, loaded.identity_weight) == (10.0, 0.5)
+
+
+def test_translators_refuse_fresh_fakes():
+    with pytest.raises(ValueError, match="Received: reuse_fakes=False"):
+        tiny_pix2pix().compile(reuse_fakes=False)

@@ -81,3 +81,47 @@ def test_bad_loss_arguments_raise_clear_errors():
         losses.get("hinge", label_smoothing=0.1)
     with pytest.raises(ValueError, match=r"\[0, 1\)"):
         losses.get("minimax", label_smoothing=1.0)
+
+
+def test_relativistic_average_matches_hand_computed_values():
+    loss = losses.get("relativistic_average")
+    real_rel = REAL - FAKE.mean()  # C(x_r) - E C(x_f)
+    fake_rel = FAKE - REAL.mean()  # C(x_f) - E C(x_r)
+    np.testing.assert_allclose(
+        loss.discriminator_loss(REAL, FAKE),
+        bce(1.0, real_rel).mean() + bce(0.0, fake_rel).mean(),
+        rtol=1e-6,
+    )
+    # G's loss is the mirror image, and reads the real logits.
+    assert loss.uses_real_logits
+    np.testing.assert_allclose(
+        loss.generator_loss(FAKE, REAL),
+        bce(1.0, fake_rel).mean() + bce(0.0, real_rel).mean(),
+        rtol=1e-6,
+    )
+    logs = {name: float(value) for name, value in loss.discriminator_logs(REAL, FAKE).items()}
+    assert logs["d_real"] == pytest.approx(sigmoid(real_rel).mean(), rel=1e-6)
+    assert logs["d_fake"] == pytest.approx(sigmoid(fake_rel).mean(), rel=1e-6)
+    with pytest.raises(ValueError, match="Received: real_logits=None"):
+        loss.generator_loss(FAKE)
+    smooth = losses.get("relativistic_average", label_smoothing=0.1)
+    np.testing.assert_allclose(
+        smooth.discriminator_loss(REAL, FAKE),
+        bce(0.9, real_rel).mean() + bce(0.0, fake_rel).mean(),
+        rtol=1e-6,
+    )
+
+
+def test_relativistic_average_trains_a_gan_and_is_saved_by_name(tmp_path):
+    import keras
+    from conftest import tiny_dataset, tiny_model
+
+    import keras_gans as kg
+
+    gan = tiny_model(kg.GAN, compile_kwargs={"loss": "relativistic_average"})
+    history = gan.fit(tiny_dataset(n=32), epochs=1, verbose=0).history
+    assert {"d_real", "d_fake", "g_loss"} <= set(history)
+    assert np.isfinite(history["g_loss"]).all()
+    gan.save(tmp_path / "ra.keras")
+    loaded = keras.models.load_model(tmp_path / "ra.keras")
+    assert type(loaded.adversarial_loss) is losses.RelativisticAverage

@@ -174,11 +174,11 @@ def test_protocol_names_state_metric_extractor_and_count():
     with pytest.raises(ValueError, match=r"<metric>_<extractor>_<count>.*Received: name='fid10k'"):
         get_protocol("fid10k")
     with pytest.raises(
-        ValueError, match=r"Unknown metric. Received: metric='psnr'; expected one of"
+        ValueError, match=r"Unknown metric. Received: metric='lpips'; expected one of"
     ):
-        Protocol("psnr", "inception", 100)
-    with pytest.raises(ValueError, match="Unknown metric. Received: metric='psnr'"):
-        get_protocol("psnr_inception_10k")
+        Protocol("lpips", "inception", 100)
+    with pytest.raises(ValueError, match="Unknown metric. Received: metric='lpips'"):
+        get_protocol("lpips_inception_10k")
     with pytest.raises(ValueError, match=r"an int >= 2. Received: num_images=1"):
         Protocol("fid", "inception", 1)
 
@@ -187,8 +187,12 @@ def test_protocol_names_state_metric_extractor_and_count():
 
 
 def test_the_builtin_metrics_are_registered_in_order_with_their_direction():
-    assert list(registered_metrics()) == ["fid", "kid", "is", "precision", "recall", "accuracy"]
-    assert [name for name, m in registered_metrics().items() if m.lower_is_better] == ["fid", "kid"]
+    assert list(registered_metrics()) == [
+        "fid", "kid", "is", "precision", "recall", "accuracy", "psnr", "ssim", "l1",
+    ]  # fmt: skip
+    assert [name for name, m in registered_metrics().items() if m.lower_is_better] == [
+        "fid", "kid", "l1",
+    ]  # fmt: skip
     assert get_metric("is").title == "Inception Score" and get_metric("accuracy").needs == {
         "logits",
         "labels",
@@ -273,7 +277,10 @@ def test_one_new_file_adds_a_metric_everywhere(
         module = sys.modules["keras_gans.metrics.new_metric_for_test"]
     finally:
         sys.modules.pop("keras_gans.metrics.new_metric_for_test", None)
-    assert names == ["fid", "meanlogit", "kid", "is", "precision", "recall", "accuracy", "labelhit"]
+    assert names == [
+        "fid", "meanlogit", "kid", "is", "precision", "recall", "accuracy",
+        "psnr", "ssim", "l1", "labelhit",
+    ]  # fmt: skip
     assert "meanlogit (mean logit, lower is better)" in describe_metrics()
     assert [p.metric for p in default_protocols("x", 100)][:2] == ["fid", "meanlogit"]
     assert "labelhit" not in [p.metric for p in default_protocols("x", 100)]

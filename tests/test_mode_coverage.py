@@ -98,5 +98,5 @@ def test_unknown_names_and_bad_sizes_are_rejected():
     with pytest.raises(ValueError, match="Received: name='swiss_roll'"):
         kg.data.toy_mixture("swiss_roll", 10)
     for bad in (0, -3, 2.5, True):
-        with pytest.raises(ValueError, match=f"Received: num_samples={bad!r}"):
+        with pytest.raises(ValueError, match=f"Received: num_images={bad!r}"):
             kg.data.toy_mixture("ring8", bad)

@@ -7,11 +7,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from keras_gans import cli, presets
+from keras_gans import cli
 from keras_gans.callbacks import TrainingMonitor
 from keras_gans.callbacks.training_monitor import TrainingFailure
 from keras_gans.recipe import callbacks as recipe_callbacks
-from keras_gans.recipe.callbacks import WarningsFile
+from keras_gans.recipe import preset_choice
+from keras_gans.recipe.warnings_file import WarningsFile
 from keras_gans.train import train
 from keras_gans.training_options import TrainingConfig
 
@@ -36,12 +37,13 @@ def image_folder(folder, sizes, modes=("RGB",)):
 
 
 def test_the_preset_is_chosen_from_the_image_size():
-    side = presets.AUTO_MAX_DCGAN_SIDE
-    assert presets.automatic_preset((side, side, 3)) == "dcgan"
-    assert presets.automatic_preset((16, 16, 1)) == "dcgan"
+    side = preset_choice.AUTO_MAX_DCGAN_SIDE
+    assert preset_choice.automatic_preset((side, side, 3)) == "dcgan"
+    assert preset_choice.automatic_preset((16, 16, 1)) == "dcgan"
     for shape in ((side * 2, side * 2, 3), (48, 48, 3), (100, 100, 3), (64, 48, 3)):
-        assert presets.automatic_preset(shape) == presets.AUTO_LARGE_PRESET, shape
-    assert presets.automatic_preset((12, 12, 1)) == presets.AUTO_LARGE_PRESET  # not 4 or 7 x 2^k
+        assert preset_choice.automatic_preset(shape) == preset_choice.AUTO_LARGE_PRESET, shape
+    # 12 is not 4 or 7 times a power of two.
+    assert preset_choice.automatic_preset((12, 12, 1)) == preset_choice.AUTO_LARGE_PRESET
 
 
 def test_kg_train_without_a_preset_chooses_and_says_so(tmp_path, capsys):
@@ -57,6 +59,12 @@ def test_kg_train_without_a_preset_chooses_and_says_so(tmp_path, capsys):
         train("dcgan", dataset=folder, image_size=48, batch_size=8, directory=tmp_path / "bad")
 
 
+def test_a_task_without_a_preset_chooses_pix2pix(capsys):
+    config = TrainingConfig.from_arguments(task="super_resolution")
+    assert preset_choice.resolve_preset(config, verbose=1) == "pix2pix"
+    assert "Preset: pix2pix, chosen for task='super_resolution'" in capsys.readouterr().out
+
+
 # === Sizes DCGAN cannot make, from the CLI ===
 
 
@@ -68,7 +76,7 @@ def test_image_size_48_and_100_train_from_the_cli(size, tmp_path, capsys):
     argv = ["train", "--dataset", folder, "--image-size", str(size), "--batch-size", "10"]
     assert cli.main([*argv, *TINY, "--out", str(tmp_path / "run"), "--verbose", "2"]) == 0
     out, err = capsys.readouterr()
-    assert f"Preset: {presets.AUTO_LARGE_PRESET}, chosen for {size}x{size} images" in out
+    assert f"Preset: {preset_choice.AUTO_LARGE_PRESET}, chosen for {size}x{size} images" in out
     # The data's one conversion warning, as one line of the CLI's output.
     (line,) = [line for line in err.splitlines() if "images converted" in line]
     assert line.startswith(f"keras-gans train: warning: {folder}: 5 of 10 images converted")
@@ -114,7 +122,7 @@ class Folder:
 
 def test_no_monitor_turns_it_off_and_the_file_is_kept_on_resume(tmp_path):
     def watchers(**options):
-        config = TrainingConfig.from_arguments(**options)
+        config = TrainingConfig.from_arguments(preset="dcgan", **options)
         callbacks = recipe_callbacks.run_callbacks(config, Folder(tmp_path))
         return [c for c in callbacks if isinstance(c, (TrainingMonitor, WarningsFile))]
 

@@ -267,3 +267,46 @@ def test_r2_penalty_is_half_the_squared_gradient_norm_on_generated_images():
         gan.compile(r2_penalty=-1.0)
     with pytest.raises(ValueError, match=r"Received: r2_every_n_steps=1.5"):
         gan.compile(r2_penalty=1.0, r2_every_n_steps=1.5)
+
+
+def test_consistency_transform_flips_and_shifts_each_image():
+    gan = tiny_model(kg.GAN)
+    trick = kg.tricks.ConsistencyRegularization(10.0)
+    images = np.zeros((64, 16, 16, 1), "float32")
+    images[:, 5, 3, 0] = 1.0  # one bright pixel, at row 5, column 3
+    moved = np.array(trick.transform(tf.constant(images), gan))
+    rows, cols = np.nonzero(moved[..., 0].sum(axis=0))
+    kept = moved.reshape(64, -1).sum(axis=1) == 1.0  # shifts of <= 2 px keep the pixel
+    assert kept.all()
+    found = np.array([np.argwhere(m[..., 0] == 1.0)[0] for m in moved])
+    # Rows move by at most 1/8 of 16; columns by that, from 3 or from the flipped 12.
+    assert np.abs(found[:, 0] - 5).max() <= 2
+    from_left, from_right = np.abs(found[:, 1] - 3) <= 2, np.abs(found[:, 1] - 12) <= 2
+    assert (from_left | from_right).all() and from_left.any() and from_right.any()
+    assert len(rows) > 1 and len(cols) > 2  # different draws per image
+
+
+def test_consistency_term_is_the_squared_change_of_d_under_the_transform():
+    w = np.random.default_rng(0).standard_normal(16)
+    gan = linear_critic_gan(w, consistency=10.0)
+    (trick,) = gan.tricks
+    real = tf.random.uniform((8, 4, 4, 1), -1, 1)
+    fake = tf.random.uniform((8, 4, 4, 1), -1, 1)
+    state = StepState(real=real, fake=fake)
+    state.real_logits = gan.discriminator(real)
+    state.fake_logits = gan.discriminator(fake)
+    seed_state = np.array(gan.seed_generator.state)
+    terms = trick.discriminator_terms(gan, state)
+    gan.seed_generator.state.assign(seed_state)  # the same draws again, by hand
+    for name, images in (("consistency_real", real), ("consistency_fake", fake)):
+        moved = trick.transform(images, gan)
+        hand = np.mean(
+            (np.array(gan.discriminator(images)) - np.array(gan.discriminator(moved))) ** 2
+        )
+        assert float(terms[name]) == pytest.approx(hand, rel=1e-5), name
+    # A critic blind to position (the mean pixel, zero padding aside) barely changes.
+    assert float(terms["consistency_real"]) > 0
+    logs = gan.fit(np.array(real), batch_size=8, epochs=1, verbose=0).history
+    assert {"consistency_real", "consistency_fake"} <= set(logs)
+    (saved,) = gan.get_compile_config()["tricks"]
+    assert saved["class_name"] == "ConsistencyRegularization" and saved["config"]["weight"] == 10.0

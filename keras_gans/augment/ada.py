@@ -4,8 +4,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from keras_gans.augment.diff_augment import parse_policy, uniform_sampler
-from keras_gans.augment.operations import OPERATIONS
+from keras_gans.augment.diff_augment import parse_policy
+from keras_gans.augment.operations import OPERATIONS, uniform_sampler
 from keras_gans.losses import global_batch_mean, num_replicas
 from keras_gans.tricks.trick import Trick
 

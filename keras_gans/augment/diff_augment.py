@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_gans.augment.operations import OPERATIONS
+from keras_gans.augment.operations import OPERATIONS, uniform_sampler
 from keras_gans.tricks.trick import Trick
 
 
@@ -69,21 +69,3 @@ def parse_policy(policy):
             f"subset of {sorted(OPERATIONS)}. Received: augment={policy!r}"
         )
     return names
-
-
-def uniform_sampler(model):
-    """`uniform(images, shape, minval, maxval)`: per-example uniform values from the model's noise.
-
-    Draws through `model.draw_for_replica`, so that under `tf.distribute` the
-    global batch gets the values one device would draw.
-    """
-
-    def uniform(images, shape, minval, maxval):
-        def draw(n):
-            return keras.random.uniform(
-                (n, *shape), minval=minval, maxval=maxval, seed=model.seed_generator
-            )
-
-        return model.draw_for_replica(draw, keras.ops.shape(images)[0])
-
-    return uniform

@@ -27,6 +27,7 @@ Reference:
     Training", NeurIPS 2020 (`DiffAugment_tf.py`).
 """
 
+import keras
 from keras import ops
 
 
@@ -80,3 +81,21 @@ def cutout(images, uniform, ratio=0.5):
 
 
 OPERATIONS = {"translation": translation, "cutout": cutout, "color": color}
+
+
+def uniform_sampler(model):
+    """`uniform(images, shape, minval, maxval)`: per-example uniform values from the model's noise.
+
+    Draws through `model.draw_for_replica`, so that under `tf.distribute` the
+    global batch gets the values one device would draw.
+    """
+
+    def uniform(images, shape, minval, maxval):
+        def draw(n):
+            return keras.random.uniform(
+                (n, *shape), minval=minval, maxval=maxval, seed=model.seed_generator
+            )
+
+        return model.draw_for_replica(draw, keras.ops.shape(images)[0])
+
+    return uniform

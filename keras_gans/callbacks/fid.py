@@ -48,7 +48,8 @@ class GenerativeMetricCallback(keras.callbacks.Callback):
         every_n_epochs: evaluate every this many epochs. Defaults to `1`.
         directory: run folder for the CSV, or `None` for no CSV. Defaults to `None`.
         split: real split. Defaults to `"train"`.
-        seed: seed of the latent vectors and the real subset. Defaults to `0`.
+        seed: seed of the latent vectors and the real subset, or None for the
+            protocols' seed, 0 (see `Evaluator`). Defaults to `None`.
         batch_size: images generated and extracted per batch. Defaults to `500`.
         inception_weights: weights for `extractor="inception"`. Defaults to `"imagenet"`.
         cache_dir: reference cache folder (`"default"`: `~/.keras/keras_gans/reference`;
@@ -68,7 +69,7 @@ class GenerativeMetricCallback(keras.callbacks.Callback):
         every_n_epochs=1,
         directory=None,
         split="train",
-        seed=0,
+        seed=None,
         batch_size=500,
         inception_weights="imagenet",
         cache_dir="default",

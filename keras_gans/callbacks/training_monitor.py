@@ -2,6 +2,7 @@
 
 import dataclasses
 import math
+import re
 import warnings
 
 import keras
@@ -58,13 +59,19 @@ class TrainingFailure:
 class TrainingMonitor(keras.callbacks.Callback):
     """Names the seeds' failure modes of GAN training when the logs show one.
 
-    Reads the logs of `kg.GAN` and its subclasses (see
-    `keras_gans/models/diagnostics.py`) at every check and applies three rules.
-    A rule must hold for `patience` consecutive checks; then a
-    `TrainingWarning` is issued (`warnings.warn`) and a `TrainingFailure` is
-    appended to `monitor.warnings`. It is not repeated until the rule has
-    stopped holding at some check. Each message gives the measured values and
-    the tricks to try.
+    Reads the logs of every model class (see `keras_gans/engine/diagnostics.py`)
+    at every check and applies three rules. A rule must hold for `patience`
+    consecutive checks; then a `TrainingWarning` is issued (`warnings.warn`)
+    and a `TrainingFailure` is appended to `monitor.warnings`. It is not
+    repeated until the rule has stopped holding at some check. Each message
+    gives the measured values and the tricks to try.
+
+    A model whose step judges several pairs logs each pair's `d_real`,
+    `d_fake` and `diversity` under a suffix (`kg.CycleGAN`: `d_real_a` for
+    D_a on domain A, `d_real_b` for D_b): the two pair rules are applied to
+    each suffix on its own (a collapse of G_ab shows in `diversity_b`), and a
+    failure's message and `values` name the suffixed logs. The gradient rule
+    reads the one `g_grad_norm` of the generator player.
 
     - **"discriminator is winning"**: `d_real - d_fake > d_gap`, i.e. D gives
       real samples a much higher probability than fakes. Only for losses that
@@ -197,15 +204,8 @@ class TrainingMonitor(keras.callbacks.Callback):
         logs = {name: _to_float(value) for name, value in (logs or {}).items()}
         logs = {name: value for name, value in logs.items() if _is_number(value)}
         found = {}
-        if "d_real" in logs and "d_fake" in logs:
-            gap = logs["d_real"] - logs["d_fake"]
-            values = {"d_real": logs["d_real"], "d_fake": logs["d_fake"], "gap": gap}
-            found[DISCRIMINATOR_WINNING] = (
-                gap > self.d_gap,
-                values,
-                f"d_real={logs['d_real']:.3f}, d_fake={logs['d_fake']:.3f}: "
-                f"the gap {gap:.3f} is above d_gap={self.d_gap:g}",
-            )
+        for suffix in _pair_suffixes(logs):
+            found.update(self._pair_rules(logs, suffix))
         if "g_grad_norm" in logs:
             norm = logs["g_grad_norm"]
             self._peak_g_grad_norm = max(self._peak_g_grad_norm, norm)
@@ -214,36 +214,58 @@ class TrainingMonitor(keras.callbacks.Callback):
             values["ratio"] = ratio
             if "d_grad_norm" in logs:
                 values["d_grad_norm"] = logs["d_grad_norm"]
-            found[VANISHING_GRADIENTS] = (
+            found[(VANISHING_GRADIENTS, "")] = (
                 ratio < self.min_grad_ratio,
                 values,
                 f"g_grad_norm={norm:.4g} is {ratio:.3f} of its peak "
                 f"{self._peak_g_grad_norm:.4g}, below min_grad_ratio={self.min_grad_ratio:g}",
             )
-        if "diversity" in logs:
-            diversity = logs["diversity"]
-            found[MODE_COLLAPSE] = (
-                diversity < self.min_diversity,
-                {"diversity": diversity},
-                f"diversity={diversity:.3f} (the fakes' mean pairwise distance over the "
-                f"reals') is below min_diversity={self.min_diversity:g}",
-            )
         named = []
-        for name, (holds, values, measured) in found.items():
-            streak = self._streaks.get(name, 0) + 1 if holds else 0
-            self._streaks[name] = streak
+        for (name, suffix), (holds, values, measured) in found.items():
+            streak = self._streaks.get((name, suffix), 0) + 1 if holds else 0
+            self._streaks[(name, suffix)] = streak
             if streak == self.patience:
-                named.append(self._report(name, values, measured, epoch, batch))
+                named.append(self._report(name, values, measured, epoch, batch, suffix))
         return named
 
-    def _report(self, name, values, measured, epoch, batch):
+    def _pair_rules(self, logs, suffix):
+        """The rules on one judged pair's logs (`d_real{suffix}`, ..., `diversity{suffix}`)."""
+        found = {}
+        real, fake, diversity = (f"{name}{suffix}" for name in ("d_real", "d_fake", "diversity"))
+        if real in logs and fake in logs:
+            gap = logs[real] - logs[fake]
+            found[(DISCRIMINATOR_WINNING, suffix)] = (
+                gap > self.d_gap,
+                {real: logs[real], fake: logs[fake], "gap": gap},
+                f"{real}={logs[real]:.3f}, {fake}={logs[fake]:.3f}: "
+                f"the gap {gap:.3f} is above d_gap={self.d_gap:g}",
+            )
+        if diversity in logs:
+            found[(MODE_COLLAPSE, suffix)] = (
+                logs[diversity] < self.min_diversity,
+                {diversity: logs[diversity]},
+                f"{diversity}={logs[diversity]:.3f} (the fakes' mean pairwise distance over "
+                f"the reals') is below min_diversity={self.min_diversity:g}",
+            )
+        return found
+
+    def _report(self, name, values, measured, epoch, batch, suffix=""):
         where = f"Epoch {epoch}" + ("" if batch is None else f", batch {batch}")
         checks = "1 check" if self.patience == 1 else f"{self.patience} consecutive checks"
-        message = f"{where}: {name}: {measured} for {checks}. Try {_ADVICE[name]}."
+        pair = f" (the {suffix} logs)" if suffix else ""
+        message = f"{where}: {name}{pair}: {measured} for {checks}. Try {_ADVICE[name]}."
         failure = TrainingFailure(epoch, batch, name, message, values)
         self.warnings.append(failure)
         warnings.warn(message, TrainingWarning, stacklevel=2)
         return failure
+
+
+_PAIR_LOG = re.compile(r"(?:d_real|d_fake|diversity)((?:_[a-z0-9]+)?)")
+
+
+def _pair_suffixes(logs):
+    """The suffixes of the judged pairs' logs: `[""]` for one pair, `["_a", "_b"]` for two."""
+    return sorted({m[1] for name in logs if (m := _PAIR_LOG.fullmatch(name))})
 
 
 def _to_float(value):

@@ -1,9 +1,10 @@
-"""The `keras-gans` command: train, sample, evaluate, export.
+"""The `keras-gans` command: train, sample, evaluate, export, translate.
 
-    keras-gans train --model dcgan --dataset fashion_mnist --epochs 5 --out runs/fashion
+    keras-gans train --preset dcgan --dataset fashion_mnist --epochs 5 --out runs/fashion
     keras-gans sample --model runs/fashion/model.keras -n 64 --out grid.png
     keras-gans evaluate --model runs/fashion/model.keras --dataset fashion_mnist
     keras-gans export --model runs/fashion/model.keras --name fashion_dcgan
+    keras-gans translate --model runs/p2p/model.keras --input photos/ --out translated/
 
 Each command is a module with `add_parser(subparsers)` and `run(args)`. `keras-gans
 --help` and `--version` import no TensorFlow; a command imports it with its start-up
@@ -19,10 +20,10 @@ import sys
 import zipfile
 
 import keras_gans
-from keras_gans.cli import evaluate, export, sample, train
+from keras_gans.cli import evaluate, export, sample, train, translate
 from keras_gans.cli.tensorflow_logs import import_tensorflow_quietly
 
-COMMANDS = (train, sample, evaluate, export)
+COMMANDS = (train, sample, evaluate, export, translate)
 # What `keras-gans --help` lists, without building the commands' parsers (which read the
 # presets and the metrics, and so import TensorFlow). tests/test_cli_startup.py checks
 # that each matches the help its module registers.
@@ -31,6 +32,7 @@ SUMMARIES = {
     "sample": "generate a grid of images from a saved model",
     "evaluate": "score a saved model: FID, KID, Inception Score, precision/recall, accuracy",
     "export": "export a model's generator as a SavedModel for TF Serving",
+    "translate": "translate a folder of images with a saved Pix2Pix or CycleGAN",
 }
 
 
@@ -46,7 +48,8 @@ def build_parser(commands=None):
             by name and summary only. Defaults to `None`, all of them.
     """
     parser = argparse.ArgumentParser(
-        prog="keras-gans", description="Train GANs with Keras, sample, evaluate and export them."
+        prog="keras-gans",
+        description="Train GANs with Keras, sample, evaluate, export them and translate images.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {keras_gans.__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True)

@@ -1,16 +1,9 @@
 """What several `keras-gans` commands share: argument types and loading a saved model."""
 
-import argparse
 import os
 import zipfile
 
-
-def positive_int(text):
-    """argparse type: an int >= 1."""
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, received {text}")
-    return value
+from keras_gans.training_options import positive_int  # noqa: F401  (the commands' type)
 
 
 def add_model_argument(parser):

@@ -1,9 +1,14 @@
 """`keras-gans evaluate`: score a saved model with named metrics.
 
     keras-gans evaluate --model runs/NAME/model.keras --dataset fashion_mnist
+    keras-gans evaluate --model runs/p2p/model.keras --dataset fashion_mnist --split test \
+        --task super_resolution
+    keras-gans evaluate --model runs/cyc/model.keras --inputs h2z/testA --dataset h2z/testB
 
 prints a table (metric, value, protocol) and writes it as JSON (default:
-`evaluation.json` beside the model).
+`evaluation.json` beside the model). An image-to-image model translates source
+images (`--task`: a paired task of `--dataset`; `--inputs`: a folder or dataset
+of sources) and is compared with `--dataset`, the target domain.
 """
 
 import errno
@@ -59,8 +64,29 @@ def add_parser(subparsers):
     parser.add_argument(
         "--num-images",
         type=positive_int,
-        default=10_000,
-        help="images generated for the default metrics (default: 10000)",
+        default=None,
+        help="images generated for the default metrics (default: 10000; an image-to-image "
+        "model translates every input image)",
+    )
+    parser.add_argument(
+        "--task",
+        default=None,
+        choices=("super_resolution", "inpainting", "colorization", "edges"),
+        help="image-to-image models: translate the sources of this paired task made of "
+        "--dataset's --split (kg.data.paired_task) and compare with the originals: adds "
+        "PSNR, SSIM and L1",
+    )
+    parser.add_argument(
+        "--inputs",
+        default=None,
+        metavar="DATA",
+        help="image-to-image models: the source images to translate, a folder, .npz file "
+        "or dataset name (its --split), compared with --dataset, the target domain",
+    )
+    parser.add_argument(
+        "--direction",
+        default=None,
+        help="a CycleGAN's direction, a_to_b or b_to_a (default: a_to_b)",
     )
     parser.add_argument(
         "--classifier",
@@ -111,12 +137,20 @@ def run(args):
     if os.path.isfile(args.model):  # else load_model says the model is missing
         check_writable(out)  # before any work: the metrics take minutes
     model = load_model(args)
-    evaluator = _build_evaluator(args, model)
+    inputs, paired = _translation_inputs(args, model)
+    evaluator = _build_evaluator(args, model, inputs, paired)
     start = time.perf_counter()
-    values = evaluator.evaluate(model)
+    if inputs is None:
+        values = evaluator.evaluate(model)
+    else:
+        values = evaluator.evaluate(model, inputs=inputs, direction=args.direction)
     seconds = time.perf_counter() - start
 
-    rows = [(name, values[name], evaluator.describe(name)) for name in evaluator.metrics]
+    translated = inputs is not None
+    rows = [
+        (name, values[name], evaluator.describe(name, translated=translated))
+        for name in evaluator.metrics
+    ]
     print()
     print(format_table(rows))
     report = {
@@ -124,6 +158,11 @@ def run(args):
         "dataset": args.dataset,
         "split": args.split,
         "seed": args.seed,
+        **(
+            {"task": args.task, "inputs": args.inputs, "direction": args.direction}
+            if translated
+            else {}
+        ),
         "metrics": {name: value for name, value, _ in rows},
         "protocols": {name: protocol for name, _, protocol in rows},
         "extractors": {
@@ -166,7 +205,34 @@ def check_writable(path):
         ) from error
 
 
-def _build_evaluator(args, model):
+def _translation_inputs(args, model):
+    """`(inputs, paired)`: what an image-to-image model translates, or `(None, False)`."""
+    from keras_gans.data import load, paired_task
+    from keras_gans.metrics.evaluator import is_translation_model
+
+    if not is_translation_model(model):
+        given = [f for f, v in (("--task", args.task), ("--inputs", args.inputs)) if v]
+        if given or args.direction is not None:
+            raise ValueError(
+                f"{', '.join(given) or '--direction'} are for image-to-image models. "
+                f"Received: a {type(model).__name__} in {args.model}."
+            )
+        return None, False
+    if (args.task is None) == (args.inputs is None):
+        raise ValueError(
+            f"A {type(model).__name__} is scored on its translations: pass --task (a paired "
+            "task of --dataset, compared with its originals) or --inputs (source images, "
+            "compared with --dataset), one of them. Received: "
+            f"--task {args.task} and --inputs {args.inputs}."
+        )
+    read = {"split": args.split, "batch_size": args.batch_size, "shuffle": False}
+    if args.task is not None:
+        data = load(args.dataset, drop_remainder=False, **read)
+        return paired_task(data, args.task, seed=args.seed, keep_labels=False), True
+    return load(args.inputs, drop_remainder=False, **read), False
+
+
+def _build_evaluator(args, model, inputs=None, paired=False):
     """The `Evaluator` for the parsed arguments, checked against the model."""
     from keras_gans.metrics import ClassifierFeatures, Evaluator, default_protocols, get_extractor
 
@@ -185,7 +251,11 @@ def _build_evaluator(args, model):
         # The conditional accuracy needs a classifier of the model's own classes.
         num_classes = getattr(model, "num_classes", None)
         with_accuracy = num_classes is not None and extractors[name].num_classes == num_classes
-        metrics = [p.name for p in default_protocols(name, args.num_images, with_accuracy)]
+        num_images = args.num_images
+        if num_images is None:
+            num_images = 10_000 if inputs is None else _count(inputs)
+        protocols = default_protocols(name, num_images, with_accuracy, paired=paired)
+        metrics = [p.name for p in protocols]
     evaluator = Evaluator(
         metrics,
         dataset=args.dataset,
@@ -197,8 +267,14 @@ def _build_evaluator(args, model):
         batch_size=args.batch_size,
         verbose=1 if sys.stdout.isatty() else 2,
     )
-    evaluator.check_model(model)
+    evaluator.check_model(model, args.direction)
     return evaluator
+
+
+def _count(inputs):
+    from keras_gans.metrics.translations import count_images
+
+    return count_images(inputs)
 
 
 def format_table(rows):

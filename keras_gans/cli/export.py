@@ -58,6 +58,9 @@ def run(args):
     max_batch_size = args.max_batch_size or DEFAULT_MAX_BATCH_SIZE
     export_generator(model, path, overwrite=args.overwrite, max_batch_size=max_batch_size)
     base = os.path.abspath(os.path.join(args.base_dir, args.name))
+    if hasattr(model, "directions"):
+        _print_translation_serving(args, model, path, base, max_batch_size)
+        return 0
     inputs = '"z": [[...latent_dim floats...]]'
     uint8_inputs = '"batch_size": 4, "seed": 0'
     if getattr(model, "num_classes", None) is not None:
@@ -77,3 +80,27 @@ Request uint8 images in [0, 255] (signature generate_uint8):
 Requests of more than {max_batch_size} images are refused (--max-batch-size).
 Inspect both signatures: saved_model_cli show --all --dir {path}""")
     return 0
+
+
+def _print_translation_serving(args, model, path, base, max_batch_size):
+    """How to serve an image-to-image model's SavedModel (`export_generator`'s signatures)."""
+    from keras_gans.translation_export import signature_names
+
+    height, width, channels = model.translator().inputs[0].shape[1:]
+    names = [name for name in signature_names(model) if name not in SHARED]
+    named = f" Each direction: {', '.join(names)}." if names else ""
+    print(f"""Exported the translator of {args.model} to {path}
+
+Serve it with TensorFlow Serving (REST on port 8501):
+  docker run -p 8501:8501 -v {base}:/models/{args.name} -e MODEL_NAME={args.name} tensorflow/serving
+or: tensorflow_model_server --rest_api_port=8501 --model_name={args.name} --model_base_path={base}
+
+Translate images in [-1, 1] (signature serving_default, {model.default_direction}):
+  curl -d '{{"inputs": {{"images": [...{height}x{width}x{channels} floats...]}}}}' \\
+    localhost:8501/v1/models/{args.name}:predict
+Translate uint8 pictures in [0, 255] (signature translate_uint8).{named}
+Requests of more than {max_batch_size} images are refused (--max-batch-size).
+Inspect the signatures: saved_model_cli show --all --dir {path}""")
+
+
+SHARED = ("serving_default", "translate_uint8")

@@ -14,7 +14,7 @@ TASK_OPTIONS = {
 }
 
 
-def paired_task(dataset, task, seed=0, keep_labels=True, **options):
+def paired_task(dataset, task, seed=None, keep_labels=True, **options):
     """Turns a dataset of images into `(source, target)` pairs of an image-to-image task.
 
     The target is the image itself, the source a degraded version of it, so
@@ -60,7 +60,7 @@ def paired_task(dataset, task, seed=0, keep_labels=True, **options):
     Args:
         dataset: a `tf.data.Dataset` of images or `(images, labels)`.
         task: `"super_resolution"`, `"inpainting"`, `"colorization"` or `"edges"`.
-        seed: seed of the random boxes. Defaults to `0`.
+        seed: seed of the random boxes, or None for fresh ones. Defaults to `None`.
         keep_labels: keep the labels as a third element. Defaults to `True`.
         **options: the task's options listed above.
 

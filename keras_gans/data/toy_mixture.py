@@ -43,7 +43,7 @@ def get_toy_mixture(name):
     return TOY_MIXTURES[name]
 
 
-def toy_mixture(name, num_samples, seed=None):
+def toy_mixture(name, num_images, seed=None):
     """Samples points from a 2-D Gaussian mixture of the mode-collapse benchmark.
 
     The settings of VEEGAN (Srivastava et al. 2017) and PacGAN (Lin et al.
@@ -63,12 +63,12 @@ def toy_mixture(name, num_samples, seed=None):
 
     Args:
         name: `"ring8"` or `"grid25"`.
-        num_samples: number of points, at least 1.
+        num_images: number of points, at least 1.
         seed: seed of the numpy generator, for repeatable samples. Defaults
             to `None` (fresh randomness).
 
     Returns:
-        A float32 array of shape `(num_samples, 2)`.
+        A float32 array of shape `(num_images, 2)`.
 
     Example:
 
@@ -84,15 +84,15 @@ def toy_mixture(name, num_samples, seed=None):
     """
     mixture = get_toy_mixture(name)
     if (
-        isinstance(num_samples, bool)
-        or not isinstance(num_samples, numbers.Integral)
-        or num_samples < 1
+        isinstance(num_images, bool)
+        or not isinstance(num_images, numbers.Integral)
+        or num_images < 1
     ):
         raise ValueError(
-            f"`num_samples` must be a positive integer. Received: num_samples={num_samples!r}"
+            f"`num_images` must be a positive integer. Received: num_images={num_images!r}"
         )
-    num_samples = int(num_samples)
+    num_images = int(num_images)
     rng = np.random.default_rng(seed)
-    modes = rng.integers(mixture.num_modes, size=num_samples)
-    noise = rng.standard_normal((num_samples, 2))
+    modes = rng.integers(mixture.num_modes, size=num_images)
+    noise = rng.standard_normal((num_images, 2))
     return (mixture.centers[modes] + mixture.std * noise).astype("float32")

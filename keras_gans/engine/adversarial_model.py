@@ -64,6 +64,9 @@ class AdversarialModel(AdversarialSteps, SavedState, keras.Model):
     players = {"discriminator": ("discriminator",), "generator": ("generator",)}
     batch_spec = BatchSpec(("images",), ignored=("labels",))
     default_loss = "non_saturating"
+    # Whether the generator step can draw fresh fakes instead of reusing the
+    # recorded pass (`compile(reuse_fakes=False)`): latent models can.
+    draws_fresh_fakes = False
 
     def __init__(self, networks, *, seed=None, ema_decay=None, **kwargs):
         # A subclass may set a network of `players` before calling this (then untracked).
@@ -223,6 +226,12 @@ class AdversarialModel(AdversarialSteps, SavedState, keras.Model):
         if not isinstance(reuse_fakes, bool | np.bool_):
             raise ValueError(
                 f"reuse_fakes must be True or False. Received: reuse_fakes={reuse_fakes!r}"
+            )
+        if not reuse_fakes and not self.draws_fresh_fakes:
+            raise ValueError(
+                f"A {type(self).__name__} trains its generators on the translations the "
+                "discriminator step judged (there is no noise to draw again). Received: "
+                "reuse_fakes=False; leave it True."
             )
         optimizers = self._compile_optimizers(d_optimizer, g_optimizer, keras_kwargs)
         self.adversarial_loss = losses_module.get(

@@ -37,16 +37,15 @@ def deal(images, labels, parts, part):
 def run_critic_steps(step, parts):
     """Calls `step(part)` for parts 1 .. `parts` - 1 (part 0 runs before, outside the loop).
 
-    The later parts run in a `tf.while_loop` when one device trains, so the
+    The later parts run in a `tf.while_loop` outside `tf.distribute`, so the
     step is traced twice (part 0 and the loop body) whatever `critic_steps`
-    is; under a `tf.distribute` strategy with several replicas, whose
-    gradient all-reduce cannot sit inside a loop of the replica function,
-    they are unrolled.
+    is. Under a strategy they are unrolled: its synchronisation points (the
+    gradient all-reduce, synchronised BatchNorm) cannot sit inside a loop of
+    the replica function ("`merge_call` called while defining a new graph").
     """
     if parts == 1:
         return
-    replicas = tf.distribute.get_strategy().num_replicas_in_sync
-    if replicas > 1 or tf.executing_eagerly():
+    if tf.distribute.has_strategy() or tf.executing_eagerly():
         for part in range(1, parts):
             step(part)
         return

@@ -97,8 +97,8 @@ def _check_shape(model, field, shape, dtype):
         return
     if not _shape_matches(shape, expected):
         raise ValueError(
-            f"The training {_named(field)} do not fit the networks. Received: {field} of "
-            f"shape {shape}; expected (batch, {', '.join(map(str, expected))}) "
+            f"The training {_named(field)} do not fit the networks. Received: {_named(field)} "
+            f"of shape {shape}; expected (batch, {', '.join(map(str, expected))}) "
             f"for the model's networks."
         )
     if not tf.as_dtype(dtype).is_floating:
@@ -118,8 +118,10 @@ def _shape_matches(shape, expected):
 
 
 def _named(field):
-    """How errors name a part of the batch: "images", or e.g. "source images"."""
-    return "images" if field == "images" else f"{field} images"
+    """How errors name a part of the batch: "images", "source images", "A images", ..."""
+    if field == "images":
+        return "images"
+    return f"{field.upper() if len(field) == 1 else field} images"  # CycleGAN's domains
 
 
 def _check_range(images, one_sided_data, where, field="images"):
@@ -285,7 +287,7 @@ def _describe(model, kind, values):
     elif kind == "shape":
         expected = model.data_shapes().get(field)
         problem = (
-            f"does not fit the networks{where}. Received: {field} of shape "
+            f"does not fit the networks{where}. Received: {_named(field)} of shape "
             f"({', '.join(values[0].split())}); expected (batch, {', '.join(map(str, expected))})."
         )
     else:

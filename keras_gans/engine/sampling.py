@@ -29,22 +29,23 @@ class LatentSampling:
         """Runs the sampling generator on latent vectors (and labels, if conditional)."""
         return self.sampling_generator(inputs, training=training)
 
-    def predict_step(self, data):
-        """`predict` maps latent vectors (and labels) to images, as `call` does.
+    def predict(self, x, *args, **kwargs):
+        """`keras.Model.predict` on latent vectors (and labels): the images, as `call` gives.
 
-        Images, or anything that is not `(batch, latent_dim)` latent vectors,
-        raise a `ValueError` saying what `predict` takes.
+        `x` is an array, a tensor or a `tf.data.Dataset` of `(batch, latent_dim)`
+        latent vectors (`[z, labels]` for a conditional model). Images, or
+        anything else, raise a `ValueError` saying what `predict` takes, before
+        any work. To sample, `generate(n, seed=...)` is simpler.
         """
-        inputs = data[0] if isinstance(data, (tuple, list)) and len(data) == 1 else data
-        z = inputs[0] if isinstance(inputs, (tuple, list)) else inputs
-        if len(z.shape) != 2 or z.shape[-1] != self.latent_dim:
+        z = first_input(x)
+        if z is not None and (len(z.shape) != 2 or z.shape[-1] not in (None, self.latent_dim)):
             raise ValueError(
                 f"{type(self).__name__}.predict takes latent vectors of shape (batch, "
                 f"{self.latent_dim}){self._predict_labels_hint()}. Received: inputs of shape "
                 f"{tuple(z.shape)}. To score images with the discriminator, call "
                 "model.discriminator.predict(images); to sample, model.generate(n, seed=...)."
             )
-        return self(inputs, training=False)
+        return super().predict(x, *args, **kwargs)
 
     def _predict_labels_hint(self):
         return ""
@@ -148,3 +149,14 @@ class LatentSampling:
                 f"num_images only. Received: labels={labels!r}"
             )
         return None
+
+
+def first_input(x):
+    """The first input of what `predict` was given (an array, a tensor or a dataset's spec)."""
+    import tensorflow as tf
+
+    if isinstance(x, tf.data.Dataset):
+        x = x.element_spec
+    while isinstance(x, (tuple, list)) and x:
+        x = x[0]
+    return x if hasattr(x, "shape") and getattr(x.shape, "rank", 0) is not None else None

@@ -3,6 +3,8 @@
 import numpy as np
 from keras import ops
 
+from keras_gans.engine.sampling import first_input
+
 
 class Translation:
     """`translate`, `call` and `predict` for models that map images to images.
@@ -38,17 +40,23 @@ class Translation:
         """Translates `inputs` in the default direction."""
         return self.translator()(inputs, training=training)
 
-    def predict_step(self, data):
-        """`predict` translates images (in the default direction), as `call` does."""
-        images = data[0] if isinstance(data, (tuple, list)) else data
+    def predict(self, x, *args, **kwargs):
+        """`keras.Model.predict` on images: their translations in the default direction.
+
+        Anything that is not a batch of the translator's images raises a
+        `ValueError` saying what `predict` takes, before any work.
+        """
+        images = first_input(x)
         expected = tuple(self.translator().inputs[0].shape[1:])
-        if len(images.shape) != 4 or not _fits(tuple(images.shape[1:]), expected):
+        if images is not None and (
+            len(images.shape) != 4 or not _fits(tuple(images.shape[1:]), expected)
+        ):
             raise ValueError(
                 f"{type(self).__name__}.predict translates images of shape (batch, "
                 f"{', '.join(map(str, expected))}). Received: inputs of shape "
                 f"{tuple(images.shape)}."
             )
-        return self(images, training=False)
+        return super().predict(x, *args, **kwargs)
 
     def translate(self, images, direction=None, batch_size=32):
         """Translates `images` in [-1, 1], in inference mode, as a float32 numpy array.
@@ -77,5 +85,6 @@ class Translation:
 
 def _fits(shape, expected):
     return len(shape) == len(expected) and all(
-        want is None or got == want for got, want in zip(shape, expected, strict=True)
+        want is None or got is None or got == want
+        for got, want in zip(shape, expected, strict=True)
     )

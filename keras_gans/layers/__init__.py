@@ -7,6 +7,7 @@ from keras_gans.layers.constant_input import ConstantInput
 from keras_gans.layers.equalized_dense import EqualizedDense
 from keras_gans.layers.fourier_features import FourierFeatures
 from keras_gans.layers.gaussian_mixture_latent import GaussianMixtureLatent
+from keras_gans.layers.global_batch_dropout import GlobalBatchDropout
 from keras_gans.layers.image_pool import ImagePool
 from keras_gans.layers.maxout import Maxout
 from keras_gans.layers.minibatch_discrimination import MinibatchDiscrimination
@@ -26,6 +27,7 @@ __all__ = [
     "EqualizedDense",
     "FourierFeatures",
     "GaussianMixtureLatent",
+    "GlobalBatchDropout",
     "ImagePool",
     "Maxout",
     "MinibatchDiscrimination",

@@ -2,10 +2,12 @@
 
 import keras
 
+from keras_gans.layers.global_batch_dropout import GlobalBatchDropout
+
 
 @keras.saving.register_keras_serializable(package="keras_gans")
-class AlwaysOnDropout(keras.layers.Dropout):
-    """`keras.layers.Dropout` applied in every call, with or without `training`.
+class AlwaysOnDropout(GlobalBatchDropout):
+    """`kg.layers.GlobalBatchDropout` applied in every call, with or without `training`.
 
     Keras' `Dropout` is the identity at inference. The pix2pix generator
     (Isola et al. 2017) instead uses dropout as its only source of noise and

@@ -72,27 +72,30 @@ class ImagePool(keras.layers.Layer):
         slots = ops.cast(keras.random.uniform((n,), 0, self.size, seed=seed_generator), "int32")
         slots = ops.minimum(slots, self.size - 1)
 
-        def one(i, shown):
+        # The pool is carried through the loop as a tensor and assigned once after it:
+        # under a strategy, a variable assigned inside control flow would need a
+        # cross-replica merge there, which TensorFlow does not support.
+        def one(i, pool, count, shown):
             image = batch[i]
-            stored = ops.cast(self.count, "int32")
-
-            def fill():
-                self.images.assign(ops.scatter_update(self.images, [[stored]], image[None]))
-                self.count.assign(self.count + 1.0)
-                return image
-
-            def swap_or_keep():
-                def swapped():
-                    old = self.images[slots[i]]
-                    self.images.assign(ops.scatter_update(self.images, [[slots[i]]], image[None]))
-                    return old
-
-                return tf.cond(swap[i], swapped, lambda: image)
-
-            return i + 1, shown.write(i, tf.cond(stored < self.size, fill, swap_or_keep))
+            stored = ops.cast(count, "int32")
+            full = stored >= self.size
+            slot = ops.where(full, slots[i], ops.minimum(stored, self.size - 1))
+            old = pool[slot]
+            swapped = full & swap[i]  # full: returns the old image, keeps the new one
+            kept = ops.where(full & ~swap[i], old, image)
+            pool = tf.tensor_scatter_nd_update(pool, [[slot]], kept[None])
+            count = ops.where(full, count, count + 1.0)
+            return i + 1, pool, count, shown.write(i, ops.where(swapped, old, image))
 
         shown = tf.TensorArray(self.images.dtype, size=n, element_shape=fakes.shape[1:])
-        _, shown = tf.while_loop(lambda i, _: i < n, one, (tf.constant(0), shown))
+        _, pool, count, shown = tf.while_loop(
+            lambda i, *_: i < n,
+            one,
+            (tf.constant(0), ops.convert_to_tensor(self.images), ops.convert_to_tensor(self.count),
+             shown),
+        )  # fmt: skip
+        self.images.assign(pool)
+        self.count.assign(count)
         shown = shown.stack()
         if replicas > 1:
             replica = tf.distribute.get_replica_context().replica_id_in_sync_group

@@ -13,8 +13,10 @@ the optimizer sums across replicas equal the single-device ones.
 | `hinge`          | max(0, 1 - D(x)) + max(0, 1 + D(G(z)))     | -D(G(z))              |
 | `wasserstein`    | D(G(z)) - D(x)                             | -D(G(z))              |
 | `feature_matching` | same as minimax                          | feature matching only |
+| `relativistic_average` | -log D_ra(x) - log(1 - D_ra(G(z)))     | the mirror image      |
 
-Here D(x) = sigmoid(logit) for the first two and the raw output otherwise.
+Here D(x) = sigmoid(logit) for the first two and the raw output otherwise;
+D_ra(x) = sigmoid(C(x) - E C(G(z))) and D_ra(G(z)) = sigmoid(C(G(z)) - E C(x)).
 Each loss also names what is worth logging about D's outputs
 (`discriminator_logs`): `d_real` / `d_fake`, D's mean probabilities, for the
 losses whose outputs are logits of a probability; the critic's estimate
@@ -40,9 +42,18 @@ from keras_gans.losses.reduction import (
     num_replicas,
     unscale_for_logging,
 )
+from keras_gans.losses.relativistic_average import RelativisticAverage
 from keras_gans.losses.wasserstein import Wasserstein
 
-LOSSES = (Minimax, NonSaturating, LeastSquares, Hinge, Wasserstein, FeatureMatchingLoss)
+LOSSES = (
+    Minimax,
+    NonSaturating,
+    LeastSquares,
+    Hinge,
+    Wasserstein,
+    FeatureMatchingLoss,
+    RelativisticAverage,
+)
 ALL_LOSSES = {cls.name: cls for cls in LOSSES}
 
 
@@ -99,6 +110,7 @@ __all__ = [
     "LeastSquares",
     "Minimax",
     "NonSaturating",
+    "RelativisticAverage",
     "Wasserstein",
     "ALL_LOSSES",
     "bce_with_logits",

@@ -1,4 +1,4 @@
-"""Evaluation metrics for generators: FID, KID, Inception Score, precision/recall, accuracy.
+"""Evaluation metrics: FID, KID, Inception Score, precision/recall, accuracy; PSNR, SSIM, L1.
 
 The maths (`frechet_distance`) is kept apart from feature extraction
 (`InceptionFeatures`, `ClassifierFeatures`); each metric has its own file,
@@ -26,6 +26,7 @@ from keras_gans.metrics.frechet import frechet_distance
 from keras_gans.metrics.inception_features import InceptionFeatures
 from keras_gans.metrics.inception_score import inception_score
 from keras_gans.metrics.kid import kid
+from keras_gans.metrics.l1 import l1_distance
 from keras_gans.metrics.mode_coverage import mode_coverage
 from keras_gans.metrics.precision_recall import precision_recall
 from keras_gans.metrics.protocols import (
@@ -35,6 +36,7 @@ from keras_gans.metrics.protocols import (
     get_extractor,
     get_protocol,
 )
+from keras_gans.metrics.psnr import psnr
 from keras_gans.metrics.reference import default_cache_dir, reference_features
 from keras_gans.metrics.registry import (
     Metric,
@@ -44,6 +46,7 @@ from keras_gans.metrics.registry import (
     register_metric,
     registered_metrics,
 )
+from keras_gans.metrics.ssim import ssim
 
 __all__ = [
     "PROTOCOLS",
@@ -71,11 +74,14 @@ __all__ = [
     "get_protocol",
     "inception_score",
     "kid",
+    "l1_distance",
     "mode_coverage",
     "precision_recall",
+    "psnr",
     "reference_features",
     "register_metric",
     "registered_metrics",
     "shipped_classifier_path",
+    "ssim",
     "train_dataset_classifier",
 ]

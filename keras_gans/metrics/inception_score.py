@@ -7,7 +7,7 @@ from keras_gans.metrics.feature_statistics import check_finite
 from keras_gans.metrics.registry import register_metric
 
 
-def inception_score(logits, num_splits=10, seed=0):
+def inception_score(logits, num_splits=10, seed=None):
     """Inception Score `exp(E_x KL(p(y|x) || p(y)))` of classifier logits (higher is better).
 
     Computed in float64 on each of `num_splits` equal splits and averaged, as
@@ -23,7 +23,8 @@ def inception_score(logits, num_splits=10, seed=0):
         logits: `(n, classes)` class logits (pre-softmax) of generated images,
             from InceptionV3's ImageNet head or a dataset classifier.
         num_splits: number of splits, each of at least 2 images. Defaults to `10`.
-        seed: seed of the shuffle before splitting. Defaults to `0`.
+        seed: seed of the shuffle before splitting, or None for the protocols'
+            seed, 0. Defaults to `None`.
 
     Returns:
         The mean Inception Score over splits, a Python float.
@@ -49,7 +50,8 @@ def inception_score(logits, num_splits=10, seed=0):
             "Need at least 2 images per split (one image per split scores 1 whatever "
             f"it is). Received: {len(logits)} images, num_splits={num_splits}"
         )
-    shuffled = logits[np.random.default_rng(seed).permutation(len(logits))]
+    order = np.random.default_rng(0 if seed is None else seed).permutation(len(logits))
+    shuffled = logits[order]
     scores = []
     for part in np.array_split(shuffled, num_splits):
         log_p = log_softmax(part, axis=1)

@@ -6,7 +6,7 @@ from keras_gans.metrics.feature_statistics import feature_pair
 from keras_gans.metrics.registry import register_metric
 
 
-def kid(real_features, generated_features, num_subsets=100, max_subset_size=1000, seed=0):
+def kid(real_features, generated_features, num_subsets=100, max_subset_size=1000, seed=None):
     """Kernel Inception Distance between two sets of features (lower is better).
 
     The unbiased estimator of the squared maximum mean discrepancy with the
@@ -22,7 +22,8 @@ def kid(real_features, generated_features, num_subsets=100, max_subset_size=1000
         num_subsets: int >= 1, number of random subset pairs averaged.
             Defaults to `100`.
         max_subset_size: int >= 2, largest subset size. Defaults to `1000`.
-        seed: seed of the subset draws. Defaults to `0`.
+        seed: seed of the subset draws, or None for the protocols' seed, 0.
+            Defaults to `None`.
 
     Returns:
         KID, a Python float.
@@ -47,7 +48,7 @@ def kid(real_features, generated_features, num_subsets=100, max_subset_size=1000
             f"{len(x)} generated."
         )
     d = x.shape[1]
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(0 if seed is None else seed)
     total = 0.0
     for _ in range(num_subsets):
         xs = x[rng.choice(len(x), m, replace=False)]

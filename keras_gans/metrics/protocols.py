@@ -11,6 +11,9 @@ A protocol name is `<metric>_<extractor>_<count>`:
   or the name of any `FeatureExtractor` passed to the evaluator;
 - count: how many images are generated, `10k` = 10000, `2k`, `500`, ...
 
+The metrics of paired translations (`psnr`, `ssim`, `l1`) compare pixels and
+have no extractor: `<metric>_<count>`, e.g. `psnr_1k`.
+
 Every protocol generates `count` images with latent seed 0 (conditional
 models: labels 0, 1, ..., C-1, 0, 1, ... so classes are balanced). FID
 compares them with the statistics of the *whole* real split (the reference,
@@ -27,6 +30,7 @@ import re
 from keras_gans.metrics import registry
 
 _COUNT = re.compile(r"^([a-z0-9_]+?)_(\d+)(k?)$")
+_COUNT_ALONE = re.compile(r"^(\d+)(k?)$")
 
 
 def _fashion_classifier(inception_weights):
@@ -64,8 +68,9 @@ class Protocol:
         metric: the name of a registered metric (`registered_metrics()`);
             built in: `"fid"`, `"kid"`, `"is"`, `"precision"`, `"recall"`,
             `"accuracy"`.
-        extractor: name of the feature extractor, e.g. `"inception"`.
-        num_images: int, how many images are generated.
+        extractor: name of the feature extractor, e.g. `"inception"`; `None`
+            for a metric that compares pixels (`"psnr"`, `"ssim"`, `"l1"`).
+        num_images: int, how many images are generated (or translated).
 
     Example:
 
@@ -80,11 +85,24 @@ class Protocol:
     num_images: int
 
     def __post_init__(self):
-        registry.get_metric(self.metric)  # raises for an unknown metric
+        spec = registry.get_metric(self.metric)  # raises for an unknown metric
         if not isinstance(self.num_images, int) or self.num_images < 2:
             raise ValueError(
                 f"`num_images` must be an int >= 2. Received: num_images={self.num_images!r}"
             )
+        if spec.pixels or self.extractor is None:
+            if spec.pixels and self.extractor is not None:
+                raise ValueError(
+                    f"{self.metric} compares the pixels of translations and their targets: its "
+                    f"name has no extractor, e.g. {self.metric}_1k. Received: "
+                    f"extractor={self.extractor!r}"
+                )
+            if not spec.pixels:
+                raise ValueError(
+                    f"{self.metric} compares features: its name is {self.metric}_<extractor>_"
+                    f"<count>, e.g. {self.metric}_inception_2k. Received: no extractor"
+                )
+            return
         if not re.fullmatch(r"[a-z0-9_]+", self.extractor):
             raise ValueError(
                 "Extractor names use lowercase letters, digits and underscores. "
@@ -95,6 +113,8 @@ class Protocol:
     def name(self):
         count = self.num_images
         count = f"{count // 1000}k" if count % 1000 == 0 else str(count)
+        if self.extractor is None:
+            return f"{self.metric}_{count}"
         return f"{self.metric}_{self.extractor}_{count}"
 
     @property
@@ -119,11 +139,16 @@ def get_protocol(name):
     """Parses a protocol name such as `fid_fashion_classifier_10k` into a `Protocol`.
 
     The metric is the part before the first underscore (registered metric
-    names have none), the count the part after the last one.
+    names have none), the count the part after the last one; a metric that
+    compares pixels has no extractor between them (`psnr_1k`).
     """
     if isinstance(name, Protocol):
         return name
     metric, _, rest = str(name).partition("_")
+    alone = _COUNT_ALONE.match(rest)
+    if alone is not None:
+        number, thousands = alone.groups()
+        return Protocol(metric, None, int(number) * (1000 if thousands else 1))
     match = _COUNT.match(rest)
     if match is None:
         raise ValueError(
@@ -135,26 +160,34 @@ def get_protocol(name):
     return Protocol(metric, extractor, int(number) * (1000 if thousands else 1))
 
 
-def default_protocols(extractor="fashion_classifier", num_images=10_000, conditional=False):
+def default_protocols(
+    extractor="fashion_classifier", num_images=10_000, conditional=False, paired=False
+):
     """Every registered default metric for one extractor and image count.
 
     Built in: FID, KID, IS, precision and recall, and, if `conditional`, the
     conditional accuracy (metrics that need `"labels"` need a conditional
-    model and a classifier of its classes).
+    model and a classifier of its classes); if `paired`, the metrics of
+    paired translations, PSNR, SSIM and L1, which have no extractor.
 
     Args:
         extractor: the extractor's name. Defaults to `"fashion_classifier"`.
-        num_images: images generated. Defaults to `10_000`.
+        num_images: images generated (or translated). Defaults to `10_000`.
         conditional: include the metrics of conditional models. Defaults to `False`.
+        paired: include the metrics that compare translations with their
+            targets (a paired task). Defaults to `False`.
 
     Returns:
         A list of `Protocol`s, in the registry's order.
     """
-    return [
-        Protocol(metric.name, extractor, num_images)
-        for metric in registry.registered_metrics().values()
-        if metric.default and (conditional or "labels" not in metric.needs)
-    ]
+    protocols = []
+    for metric in registry.registered_metrics().values():
+        if metric.pixels:
+            if metric.default and paired:
+                protocols.append(Protocol(metric.name, None, num_images))
+        elif metric.default and (conditional or "labels" not in metric.needs):
+            protocols.append(Protocol(metric.name, extractor, num_images))
+    return protocols
 
 
 class _StandardProtocols(collections.abc.Mapping):

@@ -42,11 +42,16 @@ NEEDS = {
     "features": "the feature vector of every generated image",
     "logits": "the class logits of every generated image",
     "reference": "the real reference: statistics of the whole split, features of a subset",
-    "labels": "a conditional model, and a classifier of the model's classes",
+    "labels": "a conditional model, and a classifier of the model's classes (or translations "
+    "of labelled sources: the labels of the inputs)",
+    "pairs": "each translation and its target, as 8-bit pictures (paired translation); no "
+    "extractor: the metric compares pixels, and its protocol name has none (psnr_1k)",
 }
 
 MetricInputs = collections.namedtuple(
-    "MetricInputs", ["generated", "reference", "labels", "num_images", "seed"]
+    "MetricInputs",
+    ["generated", "reference", "labels", "num_images", "seed", "pairs"],
+    defaults=(None,),
 )
 MetricInputs.__doc__ = """What one evaluation pass gives the registered metric functions.
 
@@ -56,9 +61,13 @@ MetricInputs.__doc__ = """What one evaluation pass gives the registered metric f
         `features` of `num_images` random real images) if the metric needs
         "reference", else None.
     labels: `(num_images,)` int labels the images were generated for
-        (conditional models), else None.
-    num_images: how many images were generated.
+        (conditional models), or the labels of the sources translated
+        (image-to-image models evaluated on labelled inputs), else None.
+    num_images: how many images were generated (or translated).
     seed: the evaluation seed (latent vectors, real subset), for random draws.
+    pairs: `(outputs, targets)`, two uint8 arrays `(num_images, h, w, c)`:
+        the translations and their targets as pictures, if the metric needs
+        "pairs", else None. `generated` is then None (no extractor).
 """
 
 
@@ -79,6 +88,11 @@ class Metric:
     @property
     def direction(self):
         return "lower is better" if self.lower_is_better else "higher is better"
+
+    @property
+    def pixels(self):
+        """Whether the metric compares pixels of pairs: no extractor, names like `psnr_1k`."""
+        return self.needs == {"pairs"}
 
     def value(self, result):
         """This metric's value from what `compute` returned (an element of it if `output`)."""
@@ -107,7 +121,9 @@ def register_metric(
         lower_is_better: bool, the direction of improvement (callbacks use
             it as `mode`).
         needs: what the function reads, a subset of `"features"`,
-            `"logits"`, `"reference"`, `"labels"` (see `NEEDS`). Defaults to `()`.
+            `"logits"`, `"reference"`, `"labels"`, or `("pairs",)` alone
+            for a metric of paired translations, which compares pixels
+            (see `NEEDS`). Defaults to `()`.
         compares: what is compared with what, after "<title> (<direction>)",
             with `{extractor}`, `{num_images}`, `{dataset}`, `{split}`
             placeholders.
@@ -131,6 +147,11 @@ def register_metric(
     if unknown:
         raise ValueError(
             f"Unknown needs. Received: needs={sorted(needs)}; expected a subset of {sorted(NEEDS)}"
+        )
+    if "pairs" in needs and set(needs) != {"pairs"}:
+        raise ValueError(
+            "A metric of pairs compares pixels: it needs no extractor, so `pairs` comes "
+            f"alone. Received: needs={sorted(needs)}"
         )
 
     def decorator(compute):

@@ -73,6 +73,7 @@ class GAN(LatentSampling, AdversarialModel):
         Goodfellow et al., "Generative Adversarial Nets", NeurIPS 2014.
     """
 
+    draws_fresh_fakes = True
     # Inputs each network takes: z (images) alone, or with labels when conditional.
     network_inputs = 1
     network_inputs_hint = "Networks built with num_classes=... belong in a ConditionalGAN."

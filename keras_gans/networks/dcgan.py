@@ -24,6 +24,7 @@ from keras import layers
 
 from keras_gans.layers import VirtualBatchNormalization
 from keras_gans.networks.arguments import check_choice
+from keras_gans.networks.image_layer import upsampling_image_layer
 from keras_gans.networks.minibatch import (
     add_minibatch_discrimination,
     add_minibatch_stddev,
@@ -129,15 +130,7 @@ def dcgan_generator(
         )(x)
         x = norm(f"up{i + 1}_bn")(x)
         x = layers.ReLU(name=f"up{i + 1}_relu")(x)
-    images = layers.Conv2DTranspose(
-        channels,
-        kernel_size,
-        strides=2,
-        padding="same",
-        activation="tanh",
-        dtype="float32",  # images in float32 under mixed precision too
-        name="to_image",
-    )(x)
+    images = upsampling_image_layer(channels, kernel_size)(x)
     return keras.Model(inputs, images, name=name)
 
 

@@ -63,6 +63,11 @@ def patch_discriminator(
     the 286x286 "ImageGAN". Images smaller than the patch work too (the map
     is then smaller, down to 1x1).
 
+    The last hidden map (before the logits) is the layer named
+    `"features"`, as in every discriminator of `kg.networks`: feature
+    matching (`compile(feature_matching=...)`) matches its batch means per
+    position and channel, and the `diversity` diagnostic reads it.
+
     Normalisation defaults to batch norm, as in pix2pix; CycleGAN uses
     `normalization="instance"` (`GroupNormalization(groups=-1)`, per
     example, the choice when the batch holds a single image).
@@ -138,7 +143,9 @@ def patch_discriminator(
         x = _conv(x, filters * min(2**i, 8), stride, f"conv{i + 1}", not normalized, spectral_norm)
         if normalized:
             x = add_normalization(x, normalization, f"conv{i + 1}_norm")
-        x = layers.LeakyReLU(0.2, name=f"conv{i + 1}_lrelu")(x)
+        # The last hidden map is "features": what feature matching and the diagnostics read.
+        last = i == num_downsamples
+        x = layers.LeakyReLU(0.2, name="features" if last else f"conv{i + 1}_lrelu")(x)
     # The logits in float32 under mixed precision too (so is every loss).
     logits = _conv(x, 1, 1, "logits", True, spectral_norm, dtype="float32")
     return keras.Model(inputs, logits, name=name)

@@ -7,7 +7,9 @@ from keras import layers
 
 from keras_gans.layers.always_on_dropout import AlwaysOnDropout
 from keras_gans.layers.arguments import check_positive_int
+from keras_gans.layers.global_batch_dropout import GlobalBatchDropout
 from keras_gans.networks.halvings import check_image_size, halvings
+from keras_gans.networks.image_layer import upsampling_image_layer
 from keras_gans.networks.normalization import add_normalization, check_normalization
 from keras_gans.networks.shapes import check_image_shape
 
@@ -68,8 +70,10 @@ def unet_generator(
     Channels double from `filters` up to `8 * filters`.
 
     Dropout is pix2pix's only source of noise: the paper keeps it at test
-    time too. By default (`dropout_at_inference=False`) it is Keras'
-    `Dropout`, active only in training calls, so inference is
+    time too. By default (`dropout_at_inference=False`) it is
+    `kg.layers.GlobalBatchDropout` (Keras' `Dropout`, with the masks one
+    device would draw under a `tf.distribute` strategy too), active only in
+    training calls, so inference is
     deterministic; with `dropout_at_inference=True` it is
     `kg.layers.AlwaysOnDropout`, which drops units in every call, as in the
     paper (two translations of one image then differ).
@@ -118,7 +122,7 @@ def unet_generator(
     check_normalization(normalization)
     _check_dropout(dropout, dropout_at_inference)
     depth = _depth((height, width, channels), num_downsamples)
-    dropout_layer = AlwaysOnDropout if dropout_at_inference else layers.Dropout
+    dropout_layer = AlwaysOnDropout if dropout_at_inference else GlobalBatchDropout
 
     source = keras.Input((height, width, channels), name="source")
     x, skips = source, []
@@ -152,13 +156,5 @@ def unet_generator(
             x = dropout_layer(dropout, name=f"up{k}_dropout")(x)
         x = layers.ReLU(name=f"up{k}_relu")(x)
         x = layers.Concatenate(name=f"up{k}_skip")([x, skip])
-    images = layers.Conv2DTranspose(
-        output_channels,
-        4,
-        strides=2,
-        padding="same",
-        activation="tanh",
-        dtype="float32",  # images in float32 under mixed precision too
-        name="to_image",
-    )(x)
+    images = upsampling_image_layer(output_channels, 4)(x)
     return keras.Model(source, images, name=name)

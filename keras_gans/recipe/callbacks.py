@@ -1,12 +1,12 @@
 """The callbacks of a `kg.train` run, besides those that keep the run folder."""
 
-import os
-
 import keras
 
 from keras_gans.callbacks import ImageGrid, TrainingMonitor
-
-WARNINGS_FILE = "warnings.txt"
+from keras_gans.callbacks.image_grid import DEFAULT_TRANSLATION_ROWS
+from keras_gans.presets import get_preset
+from keras_gans.recipe.data import translation_data
+from keras_gans.recipe.warnings_file import WARNINGS_FILE, WarningsFile
 
 
 def run_callbacks(config, folder):
@@ -27,6 +27,7 @@ def run_callbacks(config, folder):
         folder.path("grids"),
         every_n_epochs=run["grid_every_n_epochs"],
         log_dir=f"{logged[0].log_dir}/train" if logged else None,
+        inputs=grid_inputs(config),
     )
     watched = []
     if run["monitor"]:
@@ -36,34 +37,13 @@ def run_callbacks(config, folder):
     return [*logged, grid, *watched]
 
 
-class WarningsFile(keras.callbacks.Callback):
-    """Appends each warning of a `TrainingMonitor` to a text file, one line each, as it comes.
+def grid_inputs(config):
+    """What the grids of an image-to-image preset translate: the data's first pairs, in order.
 
-    The file is started anew when training starts at epoch 0, and kept when a
-    run resumes at a later epoch.
-
-    Args:
-        monitor: the `kg.callbacks.TrainingMonitor` whose `warnings` are written.
-        path: the text file.
+    The same rows in every grid of the run, a resumed run's included; None
+    for a latent preset.
     """
-
-    def __init__(self, monitor, path):
-        super().__init__()
-        self.monitor = monitor
-        self.path = path
-        self._written = 0
-        self._started = False
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if not self._started:
-            self._started = True
-            self._written = len(self.monitor.warnings)
-            if epoch == 0 and os.path.exists(self.path):
-                os.remove(self.path)
-
-    def on_epoch_end(self, epoch, logs=None):
-        new = self.monitor.warnings[self._written :]
-        if new:
-            with open(self.path, "a", encoding="utf-8") as file:
-                file.writelines(f"{failure.message}\n" for failure in new)
-            self._written = len(self.monitor.warnings)
+    preset = get_preset(config.model["preset"])
+    if not preset.translation:
+        return None
+    return translation_data(config, preset, DEFAULT_TRANSLATION_ROWS, shuffle=False).take(1)

@@ -1,20 +1,36 @@
 """The model of a `kg.train` run: the preset's networks and compile step, with the run's options."""
 
+import keras
+
 from keras_gans import mixed_precision
 from keras_gans.presets import build_model
 from keras_gans.recipe.data import count_classes
+from keras_gans.schedules import LinearDecay
 from keras_gans.training_options import training_options
+
+# Options of latent models that an image-to-image preset has no use for.
+_LATENT_ONLY = ("latent_dim", "num_classes")
 
 
 def build_and_compile(config, preset, data, seed, strategy):
     """Builds and compiles the preset's model for `data`, under `strategy` and the precision."""
     options = dict(config.model)
-    images_spec = data.element_spec[0] if preset.conditional else data.element_spec
-    if preset.conditional and options["num_classes"] is None:
-        options["num_classes"] = count_classes(data)
+    arguments = compile_arguments(preset, config.compile)
+    if preset.translation:
+        for name in _LATENT_ONLY:
+            options.pop(name)
+        source, target = data.element_spec[:2]  # (source, target) or (a, b)
+        options.update(image_shape=source.shape[1:], target_shape=target.shape[1:])
+        if preset.linear_decay:
+            arguments.update(decaying_optimizers(arguments, config, data))
+    else:
+        images_spec = data.element_spec[0] if preset.conditional else data.element_spec
+        if preset.conditional and options["num_classes"] is None:
+            options["num_classes"] = count_classes(data)
+        options["image_shape"] = images_spec.shape[1:]
     with strategy.scope(), mixed_precision.global_policy(config.run["precision"]):
-        model = build_model(image_shape=images_spec.shape[1:], seed=seed, **options)
-        model.compile(**compile_arguments(preset, config.compile))
+        model = build_model(seed=seed, **options)
+        model.compile(**arguments)
     return model
 
 
@@ -28,3 +44,33 @@ def compile_arguments(preset, options):
     if arguments.get("loss") == "auto":
         arguments.pop("loss")
     return arguments
+
+
+def decaying_optimizers(arguments, config, data):
+    """Both optimizers with CycleGAN's schedule: constant for half the run, then linear to 0.
+
+    The run's length is `epochs` times the steps of an epoch (`steps_per_epoch`,
+    or the dataset's batches), so a shorter run decays over its own second half.
+    """
+    steps = config.data["steps_per_epoch"]
+    if steps is None:
+        steps = int(data.cardinality())
+        if steps < 1:  # unknown or infinite
+            raise ValueError(
+                "The cyclegan preset's learning rate decays over the second half of the run, "
+                "whose length it needs. Received: a dataset of unknown length and "
+                "steps_per_epoch=None. Pass steps_per_epoch (--steps-per-epoch)."
+            )
+    total = config.run["epochs"] * steps
+    optimizers = {}
+    for name in ("d_optimizer", "g_optimizer"):
+        given = arguments[name]
+        settings = keras.optimizers.get(given).get_config()
+        # A config's learning rate as written (the optimizer's is rounded to float32).
+        rate = given["config"]["learning_rate"] if isinstance(given, dict) else None
+        half = total // 2
+        settings["learning_rate"] = LinearDecay(
+            float(rate or settings["learning_rate"]), constant_steps=half, decay_steps=total - half
+        )
+        optimizers[name] = type(keras.optimizers.get(given)).from_config(settings)
+    return optimizers

@@ -2,25 +2,58 @@
 
 import os
 
+from keras_gans import networks
 from keras_gans.data.image_files import image_size_pair, list_image_files
-from keras_gans.presets import automatic_preset
+
+# === The automatic choice (`kg.train(preset=None)`, `keras-gans train` without --preset) ===
+# DCGAN's small, fast networks for images up to AUTO_MAX_DCGAN_SIDE pixels a side
+# (Fashion-MNIST's 28x28: the library's measured default recipe stays the default there);
+# the residual preset above, and for any size DCGAN's halvings cannot make (48, 100).
+# Not yet measured: benchmarks/architectures.py compares the presets at equal wall time
+# on colored_fashion_mnist and is the measurement this threshold awaits (issue 31).
+AUTO_SMALL_PRESET = "dcgan"
+AUTO_LARGE_PRESET = "resnet_sngan"
+AUTO_MAX_DCGAN_SIDE = 28
+
+
+def automatic_preset(image_shape):
+    """The preset chosen for images of `image_shape` (`(height, width, ...)`) when none is given."""
+    height, width = image_shape[:2]
+    if max(height, width) <= AUTO_MAX_DCGAN_SIDE:
+        try:
+            networks.dcgan_discriminator((height, width, 1), filters=1)
+            return AUTO_SMALL_PRESET
+        except ValueError:  # a size DCGAN's halvings cannot make
+            pass
+    return AUTO_LARGE_PRESET
+
+
+def describe_automatic_choice():
+    """The automatic choice in words, for help texts."""
+    return (
+        f"{AUTO_SMALL_PRESET} for images of at most {AUTO_MAX_DCGAN_SIDE} pixels a side, "
+        f"{AUTO_LARGE_PRESET} for larger ones and for sizes {AUTO_SMALL_PRESET} cannot make"
+    )
 
 
 def resolve_preset(config, verbose=0):
     """The name of the run's preset: `config.model["preset"]`, or chosen from the data.
 
-    With `preset=None` or `"auto"` the images' size decides
-    (`keras_gans.presets.automatic_preset`): `image_size` when given, else the
-    size of the folder's first image, or of the dataset's first batch. The
-    choice is printed when `verbose`.
+    With `preset=None` or `"auto"`: `pix2pix` when a `task` makes pairs of the
+    images, else the images' size decides (`automatic_preset`): `image_size`
+    when given, else the size of the folder's first image, or of the
+    dataset's first batch. The choice is printed when `verbose`.
     """
     name = config.model["preset"]
     if name not in (None, "auto"):
         return name
-    size = _image_size(config.data)
-    name = automatic_preset(size)
+    if config.data["task"] is not None:
+        name, chosen_for = "pix2pix", f"task={config.data['task']!r}"
+    else:
+        size = _image_size(config.data)
+        name, chosen_for = automatic_preset(size), f"{size[0]}x{size[1]} images"
     if verbose:
-        print(f"Preset: {name}, chosen for {size[0]}x{size[1]} images (--preset to choose one)")
+        print(f"Preset: {name}, chosen for {chosen_for} (--preset to choose one)")
     return name
 
 

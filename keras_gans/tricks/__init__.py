@@ -10,6 +10,7 @@
 | `gradient_penalty`                | `GradientPenalty`     | Gulrajani et al. 2017          |
 | `path_length`                     | `PathLengthPenalty`   | Karras et al. 2020 (StyleGAN2) |
 | `weight_clipping`                 | `WeightClipping`      | Arjovsky et al. 2017           |
+| `consistency`                     | `ConsistencyRegularization` | Zhao et al. 2020 (bCR)   |
 
 `compile(tricks=[kg.tricks.R1Penalty(10.0)])` is the object form;
 `compile(r1_penalty=10.0)` is sugar for it, from the `options` each trick
@@ -22,6 +23,7 @@ layers (`kg.layers`).
 A new trick is a `Trick` subclass in a new file, added to `TRICKS`.
 """
 
+from keras_gans.tricks.consistency_regularization import ConsistencyRegularization
 from keras_gans.tricks.feature_matching import FeatureMatching
 from keras_gans.tricks.gradient_penalty import GradientPenalty
 from keras_gans.tricks.historical_averaging import HistoricalAveraging
@@ -42,6 +44,7 @@ TRICKS = (
     GradientPenalty,
     PathLengthPenalty,
     WeightClipping,
+    ConsistencyRegularization,
 )
 # Every option by name: `{name: (trick class, Option)}`.
 OPTIONS = {option.name: (cls, option) for cls in TRICKS for option in cls.options}
@@ -70,6 +73,7 @@ def from_options(options):
 
 
 __all__ = [
+    "ConsistencyRegularization",
     "FeatureMatching",
     "GradientPenalty",
     "HistoricalAveraging",
