@@ -59,6 +59,15 @@ def test_kg_train_without_a_preset_chooses_and_says_so(tmp_path, capsys):
         train("dcgan", dataset=folder, image_size=48, batch_size=8, directory=tmp_path / "bad")
 
 
+def test_the_builtin_datasets_sizes_are_known_without_loading_them():
+    # Offline, loading cifar10 raises: its size (32x32) comes from the table.
+    chosen = {
+        name: preset_choice.resolve_preset(TrainingConfig.from_arguments(dataset=name))
+        for name in ("fashion_mnist", "mnist", "cifar10")
+    }
+    assert chosen == {"fashion_mnist": "dcgan", "mnist": "dcgan", "cifar10": "resnet_sngan"}
+
+
 def test_a_task_without_a_preset_chooses_pix2pix(capsys):
     config = TrainingConfig.from_arguments(task="super_resolution")
     assert preset_choice.resolve_preset(config, verbose=1) == "pix2pix"

@@ -14,6 +14,8 @@ from keras_gans.data.image_files import image_size_pair, list_image_files
 AUTO_SMALL_PRESET = "dcgan"
 AUTO_LARGE_PRESET = "resnet_sngan"
 AUTO_MAX_DCGAN_SIDE = 28
+# The built-in datasets' sizes, known without loading them (a second or more each).
+BUILTIN_SIZES = {"fashion_mnist": (28, 28), "mnist": (28, 28), "cifar10": (32, 32)}
 
 
 def automatic_preset(image_shape):
@@ -62,6 +64,8 @@ def _image_size(options):
     if options["image_size"] is not None:
         return image_size_pair(options["image_size"])
     dataset = os.fspath(options["dataset"])
+    if dataset in BUILTIN_SIZES:
+        return BUILTIN_SIZES[dataset]
     if os.path.isdir(dataset):
         from PIL import Image
 
