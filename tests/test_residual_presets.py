@@ -75,7 +75,9 @@ def test_stylegan2_is_the_stylegan2_ada_recipe():
     assert model.ema_decay ** (10_000 / 32) == pytest.approx(0.5)
     assert model.generator.get_layer("style_mixing").probability == 0.9
     assert len(layers_of(model.generator, StyleMixing)) == 1
-    assert layers_of(model.discriminator, MinibatchStdDev) and not any(spectral(model.discriminator))
+    assert layers_of(model.discriminator, MinibatchStdDev) and not any(
+        spectral(model.discriminator)
+    )
     assert "StyleGAN2-ADA" in PRESETS["stylegan2"].citation
 
 
