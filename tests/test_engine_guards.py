@@ -112,6 +112,24 @@ def test_the_saved_config_records_the_keras_gans_version(tmp_path):
     assert isinstance(restored, kg.GAN)
 
 
+def test_loading_without_importing_keras_gans_says_to_import_it(tmp_path, monkeypatch):
+    """Keras' error dumped the whole config after "Could not locate class 'GAN'"; the
+    config now starts with the version and the hint, so the dump's first line says it."""
+    path = tmp_path / "gan.keras"
+    tiny_gan().save(path)
+    registry = keras.saving.get_custom_objects()
+    for name in [name for name in registry if name.startswith("keras_gans>")]:
+        monkeypatch.delitem(registry, name)  # as in a process that never imported keras_gans
+    with pytest.raises(TypeError, match="Could not locate class 'GAN'") as error:
+        keras.models.load_model(path)
+    message = str(error.value)
+    first = message[: message.index("'generator'")]  # before the networks' configs
+    assert f"'keras_gans_version': '{kg.__version__}'" in first
+    assert "import keras_gans before keras.models.load_model" in first
+    monkeypatch.undo()
+    assert isinstance(keras.models.load_model(path), kg.GAN)
+
+
 SHAPE = (2, 2, 1)
 
 
