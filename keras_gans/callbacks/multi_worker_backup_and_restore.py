@@ -16,9 +16,12 @@ WEIGHTS = "latest.weights.h5"
 METADATA = "training_metadata.json"
 PREVIOUS = ".bkp"  # Keras' suffix of the previous backup (`double_checkpoint=True`)
 
-Backup = collections.namedtuple("Backup", ["weights", "epoch", "steps_in_epoch", "trackers"])
+Backup = collections.namedtuple(
+    "Backup", ["weights", "epoch", "steps_in_epoch", "trackers", "seed_states"]
+)
 Backup.__doc__ = """One complete backup: its weights file, where training resumes (`epoch`,
-and `steps_in_epoch` steps already done in it), and the epoch's running means."""
+and `steps_in_epoch` steps already done in it), the epoch's running means, and the layers'
+random states (which Keras' weights files leave out)."""
 
 
 class MultiWorkerBackupAndRestore(keras.callbacks.BackupAndRestore):
@@ -117,6 +120,8 @@ class MultiWorkerBackupAndRestore(keras.callbacks.BackupAndRestore):
                 f"{' '.join(str(error).split())[:300]}. Resume with the same model, or "
                 "delete the backup (kg.train: fresh=True, the CLI: --fresh)."
             ) from None
+        if backup.seed_states:
+            set_seed_states(self.model, backup.seed_states)
         self.model._initial_epoch = backup.epoch  # as Keras' BackupAndRestore does
         return True
 
@@ -177,6 +182,7 @@ class MultiWorkerBackupAndRestore(keras.callbacks.BackupAndRestore):
             "steps_in_epoch": self._steps_in_epoch,
             "weights_sha256": atomic_files.sha256(new_weights),
             "trackers": _tracker_values(self.model),
+            "seed_states": seed_states(self.model),
         }
         with open(new_metadata, "w") as f:
             json.dump(record, f)
@@ -257,13 +263,13 @@ def _backups(directory):
         if "weights_sha256" not in record:  # Keras' own metadata: its slot's weights
             slot = _path(directory, WEIGHTS) + (PREVIOUS if path.endswith(PREVIOUS) else "")
             if os.path.exists(slot):
-                unverified.append(Backup(slot, epoch, 0, {}))
+                unverified.append(Backup(slot, epoch, 0, {}, None))
             continue
         for candidate in weights:
             if candidate not in hashes:
                 hashes[candidate] = _hash_or_none(candidate)
             if hashes[candidate] == record["weights_sha256"]:
-                found.append(Backup(candidate, epoch, steps, trackers))
+                found.append(Backup(candidate, epoch, steps, trackers, record.get("seed_states")))
                 break
     found.sort(key=lambda backup: (backup.epoch, backup.steps_in_epoch), reverse=True)
     unverified.sort(key=lambda backup: backup.weights.endswith(PREVIOUS))  # latest first
@@ -289,6 +295,27 @@ def _hash_or_none(path):
 
 
 # === The resumed epoch ===
+
+
+def _seed_variables(model):
+    return [v for v in model.variables if v.path.endswith("seed_generator_state")]
+
+
+def seed_states(model):
+    """The state of every random layer of `model` (Dropout, ...), in `model.variables` order.
+
+    Keras' weights files leave these out, so a restored model would draw other
+    dropout masks than the model that was saved.
+    """
+    return [keras.ops.convert_to_numpy(v).tolist() for v in _seed_variables(model)]
+
+
+def set_seed_states(model, states):
+    """Puts back the states `seed_states` returned (skipped if the layers differ)."""
+    variables = _seed_variables(model)
+    if len(variables) == len(states):
+        for variable, state in zip(variables, states, strict=True):
+            variable.assign(state)
 
 
 def _skip_train_steps(model, steps, trackers):

@@ -10,7 +10,11 @@ import keras
 import numpy as np
 
 from keras_gans.callbacks import MultiWorkerBackupAndRestore
-from keras_gans.callbacks.multi_worker_backup_and_restore import latest_backup
+from keras_gans.callbacks.multi_worker_backup_and_restore import (
+    latest_backup,
+    seed_states,
+    set_seed_states,
+)
 from keras_gans.plots import plot_history
 from keras_gans.runs import atomic_files
 from keras_gans.runs.history import HistoryCSV, read_history
@@ -119,7 +123,7 @@ class RunFolder:
                 )
             self.start = Start(True, backup.epoch, backup.steps_in_epoch, self.backup)
         elif saved is not None:
-            self.start = self._continue_finished(model, saved, epochs)
+            self.start = self._continue_finished(model, record, epochs)
         if self.chief:
             self.record.write(run=run, epochs_done=self.start.epoch)
         return self.start
@@ -146,7 +150,8 @@ class RunFolder:
                 "(fresh=True) to start over, discarding its progress."
             )
 
-    def _continue_finished(self, model, saved, epochs):
+    def _continue_finished(self, model, record, epochs):
+        saved = record["saved_epochs"]
         if epochs <= saved:
             raise ValueError(
                 f"The run in {self.run_directory} has finished its {saved} epochs "
@@ -156,6 +161,7 @@ class RunFolder:
             )
         path = os.path.join(self.run_directory, "model.keras")
         model.load_weights(path)
+        set_seed_states(model, record.get("seed_states") or [])  # not in model.keras
         if self.chief:
             shutil.rmtree(self.backup, ignore_errors=True)  # left by a kill before its removal
         return Start(True, saved, 0, path)
@@ -220,7 +226,9 @@ class RunFolder:
         )
         if self.chief:
             # model.keras holds the epochs done; then the backup can go.
-            self.record.write(saved_epochs=self.record.read()["epochs_done"])
+            self.record.write(
+                saved_epochs=self.record.read()["epochs_done"], seed_states=seed_states(model)
+            )
             shutil.rmtree(self.backup, ignore_errors=True)
         else:
             shutil.rmtree(self.directory, ignore_errors=True)
