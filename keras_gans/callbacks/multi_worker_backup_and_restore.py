@@ -221,13 +221,10 @@ def _path(directory, name):
 
 
 def _backup_files(directory):
+    """The backup files in `directory` (not the temporary files of a save killed midway)."""
     if not os.path.isdir(directory):
         return []
-    return [
-        name
-        for name in os.listdir(directory)
-        if name.startswith((WEIGHTS, METADATA)) or ".partial" in name
-    ]
+    return [name for name in os.listdir(directory) if name.startswith((WEIGHTS, METADATA))]
 
 
 def latest_backup(directory):
