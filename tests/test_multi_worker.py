@@ -180,7 +180,8 @@ class KillWorker1(keras.callbacks.Callback):
 kg.train(preset="dcgan", dataset="tiny.npz", epochs=3, directory="run", batch_size=16,
          latent_dim=8, seed=0, strategy="multi_worker", callbacks=[KillWorker1()], verbose=0)
 """
-TRAIN_ARGS = ("--dataset", "tiny.npz", "--epochs", "3", "--batch-size", "16", "--latent-dim", "8")
+TRAIN_ARGS = ("--dataset", "tiny.npz", "--epochs", "3", "--batch-size", "16", "--latent-dim", "8",
+              "--seed", "0")  # fmt: skip
 
 
 def test_a_killed_worker_job_restarted_resumes_with_nothing_lost(tmp_path):
