@@ -3,8 +3,8 @@
 The default DCGAN networks at 28x28x1 (latent 128) in a `kg.WGAN` with
 `critic_steps` = 1, 5 and 40. For each, in alternating rounds, a fresh model:
 
-- `trace`: `tf.function(model.train_step).get_concrete_function(spec)`, the
-  Python trace alone (batch of 64 images per critic step);
+- `trace`: `get_concrete_function` of `strategy.run(model.train_step)` in a
+  `tf.function`, the Python trace alone;
 - `first fit`: a first `fit` of one step (trace, graph optimisation, kernel
   creation and the step), minus the median of 5 later one-step calls of the same
   train function: what the user waits for before training starts;
@@ -47,9 +47,9 @@ def build(kg, critic_steps, strategy):
 def trace(kg, critic_steps, strategy):
     model = build(kg, critic_steps, strategy)
     spec = tf.TensorSpec((None, *IMAGE_SHAPE), tf.float32)
+    step = tf.function(lambda images: strategy.run(model.train_step, args=(images,)))
     start = time.perf_counter()
-    with strategy.scope():
-        graph = tf.function(model.train_step).get_concrete_function(spec).graph
+    graph = step.get_concrete_function(spec).graph
     seconds = time.perf_counter() - start
     definition = graph.as_graph_def()
     nodes = len(definition.node) + sum(len(f.node_def) for f in definition.library.function)

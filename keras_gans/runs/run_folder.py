@@ -109,10 +109,9 @@ class RunFolder:
             self.record.remove()
         if self.chief:
             atomic_files.remove_partial_files(self.directory)
-        record = self.record.read()
-        backup = latest_backup(self.backup)
-        if not fresh:
-            self._check_same_run(record, run, backup)
+        record = {} if fresh else self.record.read()
+        backup = None if fresh else latest_backup(self.backup)
+        self._check_same_run(record, run, backup, fresh)
         saved = record.get("saved_epochs")
         if backup is not None and (backup.epoch, backup.steps_in_epoch) > (saved or 0, 0):
             if epochs < backup.epoch:
@@ -128,10 +127,10 @@ class RunFolder:
             self.record.write(run=run, epochs_done=self.start.epoch)
         return self.start
 
-    def _check_same_run(self, record, run, backup):
+    def _check_same_run(self, record, run, backup, fresh):
         model_file = os.path.join(self.run_directory, "model.keras")
         if "run" not in record:
-            if backup is None and os.path.exists(model_file):
+            if backup is None and os.path.exists(model_file) and not fresh:
                 raise ValueError(
                     f"{self.run_directory} already holds a model.keras, of a run that "
                     f"recorded nothing to continue it (no {RESUME_FILE}). Received: "
