@@ -161,11 +161,11 @@ def runs(tmp_path_factory):
     """A finished 2-epoch run and a run crashed at epoch 1, step 1 (backed up every step),
     both with a seed kg.train chose; copy them (`copy_run`), never change them."""
     folder = tmp_path_factory.mktemp("runs")
-    data = save_npz(folder / "tiny.npz", n=32)  # 2 steps per epoch
-    train(dataset=data, directory=folder / "finished", epochs=2, **TINY)
+    npz = save_npz(folder / "tiny.npz", n=32)  # 2 steps per epoch
+    train(dataset=npz, directory=folder / "finished", epochs=2, **TINY)
     with pytest.raises(RuntimeError, match="simulated crash"):
         train(
-            dataset=data,
+            dataset=npz,
             directory=folder / "interrupted",
             epochs=3,
             backup_every_n_steps=1,
@@ -211,7 +211,7 @@ def test_resuming_with_other_options_is_refused_saying_what_differs(
     assert (run / "backup").is_dir()  # nothing was lost
 
 
-def test_a_finished_run_is_refused_unless_more_epochs_continue_it(runs, tmp_path, capsys):
+def test_a_finished_run_is_refused_unless_more_epochs_continue_it(runs, tmp_path):
     """Running a finished folder again silently started over and overwrote model.keras."""
     run = copy_run(runs, "finished", tmp_path)
     before = (run / "model.keras").read_bytes()
@@ -221,6 +221,18 @@ def test_a_finished_run_is_refused_unless_more_epochs_continue_it(runs, tmp_path
         cli.main(argv)
     assert "has finished its 2 epochs" in str(exit_.value) and "--fresh" in str(exit_.value)
     assert (run / "model.keras").read_bytes() == before
+
+
+@pytest.mark.slow  # two runs of kg.train: about 10 s
+def test_more_epochs_continue_a_finished_run_to_the_uninterrupted_model(runs, tmp_path):
+    run = copy_run(runs, "finished", tmp_path)
+    seed = json.loads((run / "resume.json").read_text())["run"]["seed"]
+    continued, history = train(dataset=dataset(runs), directory=run, epochs=3, **TINY)
+    assert len(history["g_loss"]) == 3
+    uninterrupted, _ = train(
+        dataset=dataset(runs), directory=tmp_path / "uninterrupted", epochs=3, seed=seed, **TINY
+    )
+    assert_same_state(training_state(continued), training_state(uninterrupted))
 
 
 def test_the_random_seed_of_a_run_is_recorded_and_reused(runs, tmp_path):
