@@ -18,6 +18,7 @@ from test_resume import Crash, Snapshots, assert_same_state, training_state
 
 import keras_gans as kg
 from keras_gans import cli
+from keras_gans.runs.run_lock import RunLock
 from keras_gans.train import train
 
 # === The backup callback ===
@@ -335,3 +336,17 @@ def test_history_keeps_one_header_that_matches_its_rows(tmp_path):
     assert lines[0] == "epoch,d_fake,d_grad_norm,g_loss"
     assert lines[1:] == ["0,0.5,NA,1.0", "1,0.6,NA,0.9", "2,NA,3.0,0.8", "3,NA,2.0,0.7"]
     assert read_history(path)["g_loss"] == [1.0, 0.9, 0.8, 0.7]
+
+
+def test_the_lock_removes_only_the_empty_folder_it_made(tmp_path):
+    """A run refused before any work (a bad option found while building) leaves no folder."""
+    with RunLock(tmp_path / "new"):
+        assert (tmp_path / "new" / "run.lock").exists()
+    assert not (tmp_path / "new").exists()
+    with RunLock(tmp_path / "used"):
+        (tmp_path / "used" / "history.csv").write_text("epoch\n")
+    assert (tmp_path / "used" / "history.csv").exists()
+    (tmp_path / "existing").mkdir()
+    with RunLock(tmp_path / "existing"):
+        pass
+    assert (tmp_path / "existing").is_dir()  # the user's folder, even empty, is kept

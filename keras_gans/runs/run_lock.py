@@ -39,6 +39,7 @@ class RunLock:
         self.directory = os.fspath(directory)
         self.path = os.path.join(self.directory, LOCK_FILE)
         self._descriptor = None
+        self._created = False  # whether acquire made the folder (release removes it if empty)
 
     def __enter__(self):
         self.acquire()
@@ -49,6 +50,7 @@ class RunLock:
 
     def acquire(self):
         """Takes the lock, or raises `RuntimeError` naming the process that holds it."""
+        self._created = not os.path.isdir(self.directory)
         os.makedirs(self.directory, exist_ok=True)
         while self._descriptor is None:
             descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -87,13 +89,17 @@ class RunLock:
         )
 
     def release(self):
-        """Releases the lock and removes the lock file."""
+        """Releases the lock and removes the lock file, and the folder if it made it and
+        nothing was written there (a run refused before any work leaves no folder)."""
         if self._descriptor is None:
             return
         with contextlib.suppress(OSError):
             os.remove(self.path)  # while still held: no one can take a file on its way out
         os.close(self._descriptor)
         self._descriptor = None
+        if self._created:
+            with contextlib.suppress(OSError):  # not empty, or already gone
+                os.rmdir(self.directory)
 
 
 def _same_file(descriptor, path):
