@@ -8,7 +8,7 @@ several output tensors, or a discriminator with more than one logit per
 example. Networks built without `keras.Input` (an unbuilt `keras.Sequential`)
 are built here, from the shapes the model knows: the generator on latent
 vectors, the discriminator on the generator's images. A generator whose output
-is not bounded by tanh gets a warning.
+of images not bounded by tanh gets a warning.
 """
 
 import re
@@ -187,7 +187,14 @@ def _output_layer(network):
 
 
 def _warn_if_unbounded(generator):
-    """Warns when a functional generator's output does not come out of a tanh."""
+    """Warns when a functional generator's images do not come out of a tanh.
+
+    Only images are meant to lie in [-1, 1]: a generator of vectors (a 1-D or 2-D
+    toy distribution) may well end in a linear layer.
+    """
+    outputs = getattr(generator, "outputs", None)
+    if not outputs or len(outputs[0].shape) != 4:  # images: (batch, height, width, channels)
+        return
     found = _output_layer(generator)
     if found is None or found[1] == "tanh":
         return
