@@ -5,7 +5,6 @@ import inspect
 import sys
 
 import keras
-import numpy as np
 
 from keras_gans import distribute, mixed_precision
 from keras_gans.presets import get_preset
@@ -13,7 +12,7 @@ from keras_gans.recipe.callbacks import run_callbacks
 from keras_gans.recipe.data import training_data
 from keras_gans.recipe.model import build_and_compile
 from keras_gans.recipe.preset_choice import resolve_preset
-from keras_gans.runs import RunFolder
+from keras_gans.runs import RunFolder, describe_run
 from keras_gans.training_options import TrainingConfig, training_options
 
 TrainingRun = collections.namedtuple("TrainingRun", ["model", "history"])
@@ -55,25 +54,28 @@ def train(preset=None, dataset="fashion_mnist", **options):
     if strategy is None or isinstance(strategy, str):
         # First of all: a multi-worker strategy must exist before any TF operation.
         strategy = distribute.get_strategy(strategy)
-    seed = run["seed"] if run["seed"] is not None else int(np.random.default_rng().integers(2**31))
-    keras.utils.set_random_seed(seed)
-
-    data = training_data(config, recipe, seed, strategy)
-    model = build_and_compile(config, recipe, data, seed, strategy)
     folder = RunFolder(run["directory"], chief=distribute.is_chief(strategy))
-    resuming = folder.open(fresh=run["fresh"])
-    model.fit(
-        data,
-        epochs=run["epochs"],
-        steps_per_epoch=config.data["steps_per_epoch"],
-        callbacks=[
-            *run_callbacks(config, folder),
-            *folder.callbacks(resuming, verbose, run["backup_every_n_steps"]),
-            *(run["callbacks"] or []),
-        ],
-        verbose=verbose,
-    )
-    history = folder.finish(model, title=f"{config.model['preset']} on {dataset}")
+    with folder.lock():  # one process per run folder
+        seed = folder.seed(run["seed"], fresh=run["fresh"])  # a resumed run keeps its own
+        keras.utils.set_random_seed(seed)
+        data = training_data(config, recipe, seed, strategy)
+        model = build_and_compile(config, recipe, data, seed, strategy)
+        run_record = describe_run(config, recipe, model, seed)
+        start = folder.open(model, run_record, run["epochs"], fresh=run["fresh"])
+        data, steps_per_epoch = folder.position(data, config.data["steps_per_epoch"])
+        model.fit(
+            data,
+            epochs=run["epochs"],
+            initial_epoch=start.epoch,
+            steps_per_epoch=steps_per_epoch,
+            callbacks=[
+                *run_callbacks(config, folder),
+                *folder.callbacks(verbose, run["backup_every_n_steps"]),
+                *(run["callbacks"] or []),
+            ],
+            verbose=verbose,
+        )
+        history = folder.finish(model, title=f"{config.model['preset']} on {dataset}")
     if folder.chief and verbose:
         print(
             f"Saved {folder.path('model.keras')}, grids in {folder.path('grids')}, "

@@ -283,6 +283,9 @@ def test_a_generator_without_a_tanh_output_gets_a_warning():
         warnings.simplefilter("error")  # tanh, behind a Reshape: no warning
         kg.GAN(kg.networks.mlp_generator(LATENT_DIM, (16, 16, 1)), tiny_discriminator(), 8)
         kg.GAN(tiny_generator(), tiny_discriminator(), latent_dim=LATENT_DIM)
+        # Vectors (a toy distribution) may come out of a linear layer: no warning.
+        points = keras.Sequential([keras.Input((LATENT_DIM,)), keras.layers.Dense(2)])
+        kg.GAN(points, kg.networks.mlp_discriminator((2,)), latent_dim=LATENT_DIM)
 
 
 def later_bad_batch(kind):

@@ -74,8 +74,9 @@ def test_train_writes_the_run_folder(tiny_run):
     lines = (tiny_run / "history.csv").read_text().splitlines()
     assert {"epoch", "d_loss", "g_loss", "d_real", "d_fake"} <= set(lines[0].split(","))
     assert [line.split(",")[0] for line in lines[1:]] == ["0", "1"]
-    # A finished run leaves nothing to resume from.
-    assert not (tiny_run / "backup").exists() and not (tiny_run / RESUME_FILE).exists()
+    # A finished run leaves no backup, and records that model.keras holds its 2 epochs.
+    assert not (tiny_run / "backup").exists()
+    assert json.loads((tiny_run / RESUME_FILE).read_text())["saved_epochs"] == 2
     model = keras.models.load_model(tiny_run / "model.keras")
     assert model.latent_dim == 8 and int(model.optimizers["generator"].iterations) == 2 * 2
 

@@ -236,7 +236,7 @@ def test_train_resumes_its_run_folder_and_logs_every_epoch_once(tmp_path, capsys
     )
     with pytest.raises(RuntimeError, match="simulated crash"):
         train(**kwargs, callbacks=[Crash(epoch=2, step=1)], verbose=0)
-    assert json.loads((run / RESUME_FILE).read_text()) == {"epoch": 2}
+    assert json.loads((run / RESUME_FILE).read_text())["epochs_done"] == 2
     assert (run / "backup").is_dir() and history_epochs(run) == [0, 1]
     # As if killed after logging epoch 2 but before backing it up: its row must go.
     with open(run / "history.csv", "a") as f:
@@ -248,7 +248,8 @@ def test_train_resumes_its_run_folder_and_logs_every_epoch_once(tmp_path, capsys
     assert canary.epochs == [2, 3] and int(canary.start["g_optimizer"][0]) == 2 * 2
     assert int(model.optimizers["generator"].iterations) == 4 * 2
     assert history_epochs(run) == [0, 1, 2, 3] and len(history["g_loss"]) == 4
-    assert not (run / "backup").exists() and not (run / RESUME_FILE).exists()
+    assert not (run / "backup").exists()
+    assert json.loads((run / RESUME_FILE).read_text())["saved_epochs"] == 4
 
 
 @pytest.mark.slow  # 6-8 s: CI runs it; the default suite keeps 4 minutes
@@ -280,13 +281,13 @@ def test_keras_gans_train_resumes_after_being_killed(tmp_path, monkeypatch, caps
     )
     deadline = time.time() + 300
     while time.time() < deadline and process.poll() is None:
-        if metadata.exists() and json.loads(metadata.read_text())["epoch"] >= 2:
+        if metadata.exists() and json.loads(metadata.read_text()).get("epochs_done", 0) >= 2:
             break
         time.sleep(0.02)
     assert process.poll() is None, "training ended before it could be interrupted"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    done = json.loads(metadata.read_text())["epoch"]
+    done = json.loads(metadata.read_text())["epochs_done"]
     assert 2 <= done < 12
 
     monkeypatch.chdir(tmp_path)
@@ -296,7 +297,8 @@ def test_keras_gans_train_resumes_after_being_killed(tmp_path, monkeypatch, caps
     )
     assert restart and int(restart[1]) in (done + 1, done + 2)  # killed between the two writes
     assert history_epochs(tmp_path / "run") == list(range(12))  # every epoch once
-    assert not (tmp_path / "run" / "backup").exists() and not metadata.exists()
+    assert not (tmp_path / "run" / "backup").exists()
+    assert json.loads(metadata.read_text())["saved_epochs"] == 12
     model = keras.models.load_model(tmp_path / "run" / "model.keras")
     # The optimizers went on counting from the backup: 12 epochs of 2 steps in all.
     assert (

@@ -127,6 +127,12 @@ def test_train_pix2pix_on_a_paired_task_from_the_command_line(tmp_path):
     assert grid.size == (2 * (3 * 16 + 4 * 2), 2 * (8 * 16 + 9 * 2))
     history = open(tmp_path / "run" / "history.csv").read()
     assert history.splitlines()[0].endswith(",g_loss,l1")
+    # The run record knows the task: the folder is not resumed as another one.
+    with pytest.raises(ValueError, match="task: 'super_resolution' -> 'inpainting'"):
+        kg.train(
+            "pix2pix", npz, task="inpainting", epochs=3, batch_size=4,
+            directory=str(tmp_path / "run"), verbose=0,
+        )  # fmt: skip
 
 
 @pytest.mark.slow  # 30-80 s: four networks of the paper's size traced

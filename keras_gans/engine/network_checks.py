@@ -8,13 +8,15 @@ several output tensors, or a discriminator with more than one logit per
 example. Networks built without `keras.Input` (an unbuilt `keras.Sequential`)
 are built here, from the shapes the model knows: the generator on latent
 vectors, the discriminator on the generator's images. A generator whose output
-is not bounded by tanh gets a warning.
+of images not bounded by tanh gets a warning.
 """
 
 import re
 import warnings
 
 import keras
+
+from keras_gans.losses.minimax import Minimax
 
 # Layers that only move, repeat or pad (with 0) values: a bound before them holds after.
 _VALUE_PRESERVING = (
@@ -160,31 +162,47 @@ def _check_outputs(model):
             )
 
 
-def _warn_if_unbounded(generator):
-    """Warns when a functional generator's output does not come out of a tanh."""
-    outputs = getattr(generator, "outputs", None)
+def _output_layer(network):
+    """`(layer, activation name)` that ends a functional network's output, looking back
+    through layers that only move values (`Reshape`, `Flatten`, ...); None if unknown."""
+    outputs = getattr(network, "outputs", None)
     if not outputs:
-        return  # a subclassed model: its output cannot be read
+        return None  # a subclassed model: its output cannot be read
     tensor = outputs[0]
     while True:
         history = getattr(tensor, "_keras_history", None)
         if history is None:
-            return
+            return None
         operation = history.operation
-        if getattr(operation, "activation", None) is keras.activations.tanh:
-            return
-        if type(operation).__name__ == "Tanh":  # keras.ops.tanh in a functional model
-            return
+        activation = getattr(operation, "activation", None)
+        if callable(activation):
+            name = keras.activations.serialize(activation)
+            return operation, name if isinstance(name, str) else type(activation).__name__
+        if type(operation).__name__ in ("Tanh", "Sigmoid", "Softmax"):  # keras.ops / layers
+            return operation, type(operation).__name__.lower()
         node = operation._inbound_nodes[history.node_index]
         if not isinstance(operation, _VALUE_PRESERVING) or len(node.input_tensors) != 1:
-            break
+            return operation, None
         tensor = node.input_tensors[0]
-    activation = getattr(operation, "activation", None)
+
+
+def _warn_if_unbounded(generator):
+    """Warns when a functional generator's images do not come out of a tanh.
+
+    Only images are meant to lie in [-1, 1]: a generator of vectors (a 1-D or 2-D
+    toy distribution) may well end in a linear layer.
+    """
+    outputs = getattr(generator, "outputs", None)
+    if not outputs or len(outputs[0].shape) != 4:  # images: (batch, height, width, channels)
+        return
+    found = _output_layer(generator)
+    if found is None or found[1] == "tanh":
+        return
+    operation, activation = found
     described = (
-        f"activation '{keras.activations.serialize(activation)}'"
-        if callable(activation)
+        f"activation '{activation}'" if activation is not None
         else f"type {type(operation).__name__}"
-    )
+    )  # fmt: skip
     warnings.warn(
         "The generator's output is not bounded by tanh. Received: a generator ending in "
         f"layer '{operation.name}' of {described}. The training images are in [-1, 1] "
@@ -192,6 +210,48 @@ def _warn_if_unbounded(generator):
         "(ignore this warning if the output is bounded some other way).",
         stacklevel=4,
     )
+
+
+_SQUASHING = ("sigmoid", "softmax", "tanh")
+
+
+def check_discriminator_outputs(model):
+    """Refuses (or warns about) a discriminator whose output is squashed by its last layer.
+
+    The losses take D's raw outputs. Under a loss of logits of a probability
+    (`minimax`, `non_saturating`, `feature_matching`: the loss applies the
+    sigmoid itself), a last sigmoid, softmax or tanh is a `ValueError`: the
+    probability would be squashed twice, so D could never be confident and
+    every logged number would be quietly wrong (d_real near 0.56). A softmax
+    over one output is always 1, a `ValueError` under any loss. Under the
+    other losses (least squares, hinge, Wasserstein), which read raw scores, a
+    bounded sigmoid or tanh output may be meant: a warning.
+    """
+    loss = getattr(model, "adversarial_loss", None)
+    for name in model.players["discriminator"]:
+        found = _output_layer(model.networks[name])
+        if found is None or found[1] not in _SQUASHING:
+            continue
+        layer, activation = found
+        received = f"Received: a {name} ending in layer '{layer.name}' ({activation})."
+        if activation == "softmax" or isinstance(loss, Minimax):
+            why = (
+                "a softmax over one output is always 1, so it says nothing"
+                if activation == "softmax"
+                else f"the '{loss.name}' loss takes its outputs as logits and applies the "
+                "sigmoid itself, so the probability would be squashed twice and the "
+                "discriminator could never be confident"
+            )
+            raise ValueError(
+                f"The {name}'s output must be a raw score (a logit): {why}. {received} End "
+                "it with keras.layers.Dense(1) and no activation, as kg.networks does."
+            )
+        warnings.warn(
+            f"The {name}'s output is bounded by a {activation}, while the "
+            f"'{getattr(loss, 'name', loss)}' loss reads raw, unbounded scores. {received} "
+            "Remove the activation unless it is meant.",
+            stacklevel=4,
+        )
 
 
 def check_no_shared_layers(model):

@@ -4,31 +4,36 @@ import keras
 
 from keras_gans import __version__
 
+LOADING_HINT = "import keras_gans before keras.models.load_model (it registers this class)"
+
 
 class SavedState:
     """Saving and loading of `AdversarialModel`s, mixed into it.
 
     The config holds every network (serialized by name), the constructor's
-    arguments and the keras_gans version that wrote it; the weights file holds
+    arguments and, first (where Keras' "Could not locate class" error shows
+    them), the keras_gans version that wrote it and how to load it; the weights file holds
     the networks, the optimizers, the tricks' state, the EMA copies and the
     noise state (Keras saves a layer's variables but not its
     `SeedGenerator`'s state), so a restored model resumes training exactly.
     """
 
     def get_config(self):
-        config = super().get_config()
+        # First in the config: Keras' error for a file loaded without `import keras_gans`
+        # ("Could not locate class 'GAN'") prints the config, and no other hook exists.
+        config = {"keras_gans_version": __version__, "to_load": LOADING_HINT}
+        config.update(super().get_config())
         config.update(
             {name: keras.saving.serialize_keras_object(n) for name, n in self.networks.items()}
         )
-        config.update(
-            {"seed": self.seed, "ema_decay": self.ema_decay, "keras_gans_version": __version__}
-        )
+        config.update({"seed": self.seed, "ema_decay": self.ema_decay})
         return config
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
         config.pop("keras_gans_version", None)
+        config.pop("to_load", None)
         for player in cls.players.values():
             for name in player:
                 config[name] = keras.saving.deserialize_keras_object(config[name])
