@@ -297,7 +297,7 @@ def run_cyclegan(args, scorer):
     is_b = domain.predict(np.concatenate([scorer.test, test_b]), batch_size=1000, verbose=0)
     truth = np.repeat([0, 1], len(test_b))
     print(
-        f"# domain classifier: {args.domain_epochs} epoch(s) on the training split's A and B halves "
+        f"# domain classifier: {args.domain_epochs} epoch(s), training split's A and B halves "
         f"({seconds:.0f} s); test accuracy A vs B {np.mean(is_b.argmax(-1) == truth):.4f}"
     )
     identity = score_translator(dilate, lambda x: x, scorer, domain, test_b)
