@@ -13,7 +13,7 @@ import keras_gans as kg
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
 
-pytestmark = [pytest.mark.slow, pytest.mark.fashion_mnist]  # 57 s together on 2 shared cores
+pytestmark = [pytest.mark.slow, pytest.mark.fashion_mnist]  # 100 s together on 2 shared cores
 
 
 def run_example(name, *args, home):
@@ -91,3 +91,13 @@ def test_custom_networks(tmp_path):
     stdout = run_example("custom_networks", "--out", tmp_path, home=tmp_path)
     assert "reloaded: same images" in stdout
     assert picture(tmp_path / "samples.png").shape == grid_shape(8, 8)
+
+
+@pytest.mark.parametrize("task", ["super_resolution", "inpainting"])
+def test_image_to_image(task, tmp_path):
+    stdout = run_example("image_to_image", "--task", task, "--out", tmp_path, home=tmp_path)
+    assert np.isfinite(value(r"PSNR (-?[\d.]+) dB", stdout))
+    assert 0 <= value(r"classifier accuracy ([\d.]+)", stdout) <= 1
+    # Rows of source | output | target, 8 each.
+    assert picture(tmp_path / "translations.png").shape == grid_shape(3, 8)
+    assert (tmp_path / "model.keras").is_file()

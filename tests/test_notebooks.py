@@ -30,8 +30,8 @@ def install_location(notebook):
     )
 
 
-def test_there_are_six_tutorials():
-    assert [name[:3] for name in IDS] == ["01_", "02_", "03_", "04_", "05_", "06_"]
+def test_there_are_seven_tutorials():
+    assert [name[:3] for name in IDS] == ["01_", "02_", "03_", "04_", "05_", "06_", "07_"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
