@@ -47,13 +47,14 @@ def train(preset=None, dataset="fashion_mnist", **options):
     config = TrainingConfig.from_arguments(preset=preset, dataset=dataset, **options)
     run = config.run
     verbose = _check_run(run)
+    strategy = run["strategy"]
+    if strategy is None or isinstance(strategy, str):
+        # First of all: a multi-worker strategy must exist before any TF operation
+        # (the automatic preset builds a network to try the images' size).
+        strategy = distribute.get_strategy(strategy)
     config.model["preset"] = resolve_preset(config, verbose)
     recipe = get_preset(config.model["preset"])
     mixed_precision.check_policy(run["precision"])
-    strategy = run["strategy"]
-    if strategy is None or isinstance(strategy, str):
-        # First of all: a multi-worker strategy must exist before any TF operation.
-        strategy = distribute.get_strategy(strategy)
     folder = RunFolder(run["directory"], chief=distribute.is_chief(strategy))
     with folder.lock():  # one process per run folder
         seed = folder.seed(run["seed"], fresh=run["fresh"])  # a resumed run keeps its own
