@@ -2,8 +2,8 @@
 
 import os
 
-from keras_gans import networks
 from keras_gans.data.image_files import image_size_pair, list_image_files
+from keras_gans.networks.shapes import downsampling_steps
 
 # === The automatic choice (`kg.train(preset=None)`, `keras-gans train` without --preset) ===
 # DCGAN's small, fast networks for images up to AUTO_MAX_DCGAN_SIDE pixels a side
@@ -23,7 +23,7 @@ def automatic_preset(image_shape):
     height, width = image_shape[:2]
     if max(height, width) <= AUTO_MAX_DCGAN_SIDE:
         try:
-            networks.dcgan_discriminator((height, width, 1), filters=1)
+            downsampling_steps(height, width)  # DCGAN's own size check, no network built
             return AUTO_SMALL_PRESET
         except ValueError:  # a size DCGAN's halvings cannot make
             pass
