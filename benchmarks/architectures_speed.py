@@ -94,7 +94,7 @@ def hinge_step(model, d_opt, g_opt, critic_steps):
             g_loss = -tf.reduce_mean(discriminator(fake, training=True))
         grads = g_tape.gradient(g_loss, generator.trainable_variables)
         g_opt.apply_gradients(zip(grads, generator.trainable_variables, strict=True))
-        return d_loss, g_loss
+        return {"d_loss": d_loss, "g_loss": g_loss}
 
     return step
 
@@ -148,7 +148,7 @@ def stylegan2_step(model, d_opt, g_opt, r1_gamma=0.01, pl_weight=2.0, ema_decay=
         g_opt.apply_gradients(zip(grads, generator.trainable_variables, strict=True))
         for average, weight in zip(ema.weights, generator.weights, strict=True):
             average.assign(weight + ema_decay * (average - weight) if weight.trainable else weight)
-        return d_loss, g_loss
+        return {"d_loss": d_loss, "g_loss": g_loss}
 
     return step
 
