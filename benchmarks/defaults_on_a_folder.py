@@ -10,6 +10,11 @@ the data. `--epochs` is set per contender so that a run trains for about
 `--minutes` (measured epoch times); the wall time of each run is reported.
 Runs alternate default / baseline.
 
+Since the automatic choice was measured (benchmarks/architectures.py; see
+`keras_gans/recipe/preset_choice.py`), the default at 64x64 is `dcgan`
+itself, so the two contenders are the same recipe: the script stays for
+when the choice at this size changes, and was not run.
+
 Reported per run: wall time, epochs, over the last epoch `d_real - d_fake`
 (from `history.csv`; `real_score - fake_score` for score-based losses), the
 `warnings.txt` of the run folder and the warning lines of the command's
