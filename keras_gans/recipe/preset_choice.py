@@ -9,13 +9,13 @@ from keras_gans.networks.shapes import downsampling_steps
 # Measured (benchmarks/results/architectures.txt, docs/benchmarks.md "Architectures at equal
 # time"): on colored_fashion_mnist at 32x32 and 64x64, 5 minutes of training on 2 CPU cores,
 # DCGAN's small networks reach a far lower FID than the residual and style-based presets
-# (at 32x32, seed 0: dcgan 42.6, sagan 151.0, stylegan2 176.9, resnet_sngan 281.3).
+# (at 32x32, 3 seeds: dcgan 42.3, sagan 140.3, stylegan2 183.5, resnet_sngan 272.9).
 # So DCGAN for every size its halvings make, up to AUTO_MAX_DCGAN_SIDE (the largest size
 # measured; DCGAN was designed for 64x64), and the residual preset above that (not measured
 # here) and for the sizes DCGAN cannot make (12, 48, 100, ...). SAGAN scored better than
 # resnet_sngan at 32x32, but its discriminator attends over a map of half the image's side,
-# whose attention matrix grows as the fourth power of the side (1.6 GB for a batch of 64
-# at 100x100): resnet_sngan works at any size.
+# whose attention matrix grows as the fourth power of the side (for a batch of 64, with
+# keys pooled 2x2: 0.4 GB at 100x100, 17 GB at 256x256): resnet_sngan works at any size.
 AUTO_SMALL_PRESET = "dcgan"
 AUTO_LARGE_PRESET = "resnet_sngan"
 AUTO_MAX_DCGAN_SIDE = 64
