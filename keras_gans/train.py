@@ -50,7 +50,7 @@ def train(preset=None, dataset="fashion_mnist", **options):
     strategy = run["strategy"]
     if strategy is None or isinstance(strategy, str):
         # First of all: a multi-worker strategy must exist before any TF operation
-        # (the automatic preset builds a network to try the images' size).
+        # (choosing the preset may load a dataset to read its images' size).
         strategy = distribute.get_strategy(strategy)
     config.model["preset"] = resolve_preset(config, verbose)
     recipe = get_preset(config.model["preset"])
