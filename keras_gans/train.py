@@ -60,7 +60,7 @@ def train(preset=None, dataset="fashion_mnist", **options):
         seed = folder.seed(run["seed"], fresh=run["fresh"])  # a resumed run keeps its own
         keras.utils.set_random_seed(seed)
         data = training_data(config, recipe, seed, strategy)
-        model = build_and_compile(config, recipe, data, seed, strategy)
+        model = build_and_compile(config, recipe, data, seed, strategy, verbose)
         run_record = describe_run(config, recipe, model, seed)
         start = folder.open(model, run_record, run["epochs"], fresh=run["fresh"])
         data, steps_per_epoch = folder.position(data, config.data["steps_per_epoch"])

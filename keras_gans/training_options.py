@@ -74,6 +74,7 @@ def _verbosity(text):
 
 
 def _core_options(preset_names):
+    from keras_gans.recipe import augment_choice
     from keras_gans.recipe.preset_choice import describe_automatic_choice
 
     return (
@@ -147,9 +148,10 @@ def _core_options(preset_names):
             type=float,
         ),
         TrainingOption(
-            "augment", "compile", None,
+            "augment", "compile", "auto",
             "augment every discriminator input: a DiffAugment policy such as "
-            "translation,cutout,color, or ada; default: none",
+            "translation,cutout,color, ada, or none; default: "
+            + augment_choice.describe_automatic_choice(),
         ),
         TrainingOption(
             "reuse_fakes", "compile", True,

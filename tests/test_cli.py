@@ -277,7 +277,7 @@ HELP = {
         "--num-classes": "default: largest label + 1",
         "--loss": "wasserstein, ...; default: the preset's",
         "--ema-decay": "moving average of the generator with this decay, e.g. 0.999; default: none",
-        "--augment": "translation,cutout,color, or ada; default: none",
+        "--augment": "ada, or none; default: ada for fewer than",
         "--reuse-fakes": "(default: True)",
         "--spectral-norm": "default: the preset's",
         "--label-smoothing": "one-sided label smoothing of the real target (default: 0.0)",

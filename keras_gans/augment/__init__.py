@@ -15,12 +15,18 @@ def get(identifier):
     """The augmentation trick for `compile(augment=identifier)`; None when off.
 
     Args:
-        identifier: None or `""` (off), a comma-separated policy string,
-            `"ada"` (`ADA()` with its defaults), a `DiffAugment` or `ADA`
-            instance, or the config of one (as saved).
+        identifier: None, `""` or `"none"` (off), a comma-separated policy
+            string, `"ada"` (`ADA()` with its defaults), a `DiffAugment` or
+            `ADA` instance, or the config of one (as saved).
     """
-    if identifier is None or identifier == "":
+    if identifier is None or identifier in ("", "none"):
         return None
+    if identifier == "auto":
+        raise ValueError(
+            "`augment='auto'` is decided by `kg.train` from the size of the dataset; "
+            "`compile` takes None or 'none' (off), a DiffAugment policy such as "
+            "'translation,cutout,color', 'ada' or a kg.augment object. Received: augment='auto'"
+        )
     if identifier == "ada":
         return ADA()
     if isinstance(identifier, (DiffAugment, ADA)):

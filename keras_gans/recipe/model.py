@@ -2,8 +2,9 @@
 
 import keras
 
-from keras_gans import mixed_precision
+from keras_gans import distribute, mixed_precision
 from keras_gans.presets import build_model
+from keras_gans.recipe.augment_choice import count_images, resolve_augment
 from keras_gans.recipe.data import count_classes
 from keras_gans.schedules import LinearDecay
 from keras_gans.training_options import training_options
@@ -12,10 +13,20 @@ from keras_gans.training_options import training_options
 _LATENT_ONLY = ("latent_dim", "num_classes")
 
 
-def build_and_compile(config, preset, data, seed, strategy):
-    """Builds and compiles the preset's model for `data`, under `strategy` and the precision."""
+def build_and_compile(config, preset, data, seed, strategy, verbose=0):
+    """Builds and compiles the preset's model for `data`, under `strategy` and the precision.
+
+    `augment="auto"` is decided here from the size of `data` (a latent model on
+    a small dataset is augmented; see `augment_choice`), and said when `verbose`.
+    """
     options = dict(config.model)
-    arguments = compile_arguments(preset, config.compile)
+    batch_size = config.data["batch_size"] or preset.batch_size
+    # Pairs are not augmented automatically: Pix2Pix's L1 term ties G to each target.
+    num_images = None if preset.translation else count_images(data, batch_size)
+    augment, note = resolve_augment(config.compile["augment"], num_images)
+    if note and verbose and distribute.is_chief(strategy):
+        print(note)
+    arguments = compile_arguments(preset, {**config.compile, "augment": augment})
     if preset.translation:
         for name in _LATENT_ONLY:
             options.pop(name)
@@ -39,10 +50,10 @@ def compile_arguments(preset, options):
     arguments = dict(preset.compile_kwargs)
     defaults = {option.name: option.default for option in training_options()}
     for name, value in options.items():
-        if name not in arguments or (value != defaults[name] and value != "auto"):
+        if value == "auto":  # the preset's, else compile's default
+            continue
+        if name not in arguments or value != defaults[name]:
             arguments[name] = value
-    if arguments.get("loss") == "auto":
-        arguments.pop("loss")
     return arguments
 
 
