@@ -2,29 +2,38 @@
 
 Protocol (after Zhao et al. 2020 and Karras et al. 2020, at CPU scale): the
 `dcgan` preset's generator against a DCGAN discriminator of `--d-filters`
-channels trains on a fixed random subset of `--num-images` Fashion-MNIST
-training images (the same subset for every run), `--batch-size` images per
-step, for `--steps` steps in every configuration:
+channels (32: the preset's own) trains on a fixed random subset of
+`--num-images` Fashion-MNIST training images (the same subset for every run),
+`--batch-size` images per step, for `--steps` steps in every configuration:
 
 - `none`: no augmentation;
 - `translation,cutout` and `translation,cutout,color`: DiffAugment;
 - `ada`: `kg.augment.ADA(target=0.6)`, p moving by at most 1 per
-  `--ada-images` real images.
+  `--ada-images` real images (`kg.train`'s choice for a small dataset).
 
 Every run keeps an EMA generator (`ema_decay`), so every checkpoint is
 scored twice from one run: the trained generator and its moving average.
-Every `--score-every` steps: `fid_fashion_classifier_10k` (10,000 generated
-images against the whole 10,000-image test split, in the shipped classifier's
-features), and D's mean output (inference mode, no augmentation) on the
-training subset (`d_real train`) and on the held-out test images
-(`val_d_real`, from `fit(validation_data=...)`): `d_real train` above
-`d_real test` is the overfitting that augmentation is meant to cure. ADA's
-p and r_t are recorded every 50 steps. Each configuration runs on seeds
-0..`--seeds`-1; tables give mean +- std over seeds.
+Every `--score-every` steps: FID in the shipped classifier's features
+(`--fid-images` generated images against the whole 10,000-image test split),
+and D's mean output (inference mode, no augmentation) on the training subset
+(`d_real train`) and on `--held-out` test images (`val_d_real`, from
+`fit(validation_data=...)`): `d_real train` above `d_real test` is the
+memorising that augmentation is meant to prevent. ADA's p and r_t are
+recorded every 50 steps. Runs go seed by seed (seeds 0..`--seeds`-1); tables
+give mean +- std over seeds, and each configuration's FID at the training
+time `none` took (augmentation makes a step dearer).
 
-    python benchmarks/data_efficiency.py [--seeds 3] [--num-images 1000] [--steps 4000]
-        [--score-every 500] [--batch-size 64] [--d-filters 64]
-        [--configs none,translation,cutout;...] [--json out.json] [--plot out.png]
+The defaults are the regime found by measurement (docs/benchmarks.md,
+"Little data"): with 300 or 1,000 images the unaugmented FID was still
+falling at 3,000-4,000 steps, where augmentation only slowed the generator
+down; with 100 images D memorises them within 1,500 steps and the
+unaugmented FID stalls. 6,000 steps is what 3 seeds of 4 configurations
+allow in about an hour on 2 cores; the preset's narrower D halves the step's
+cost against 64 filters.
+
+    python benchmarks/data_efficiency.py [--seeds 3] [--num-images 100] [--steps 6000]
+        [--score-every 1500] [--batch-size 64] [--d-filters 32]
+        [--configs "none;translation,cutout;ada"] [--json out.json] [--plot out.png]
 
 `--configs` separates configurations with `;` (`none;translation,cutout;ada`).
 `--json` writes every number (checkpoints, ADA trajectories) and `--plot`
@@ -89,7 +98,11 @@ class Sampler:
 
 
 class Trajectory(keras.callbacks.Callback):
-    """Records ADA's `ada_p` and `ada_rt` every `every` steps."""
+    """Records ADA's `ada_p` and `ada_rt` every `every` steps, as `fit` logs them.
+
+    Like every value `fit` logs, they are means since the start of the epoch:
+    each `fit` of `--score-every` steps starts a new mean at the current p.
+    """
 
     def __init__(self, every=50):
         super().__init__()
@@ -189,6 +202,31 @@ def print_tables(results, seeds):
         gain = 1 - per_step.mean(axis=0) / base.mean(axis=0)
         cells = ", ".join(f"{s}: {g:+.0%}" for s, g in zip(steps, gain, strict=True))
         print(f"  {config} ({label}): {cells}")
+    print_equal_time(results)
+
+
+def print_equal_time(results):
+    """Each configuration's FID at the training time `none` took, seed by seed.
+
+    Augmentation makes a step dearer, so equal steps are not equal time. The FID
+    at `none`'s final time is interpolated linearly in time between checkpoints
+    (before the first checkpoint, or past the last, it is not measured: None).
+    """
+    budgets = [rows[-1]["seconds"] for rows in results["none"]]
+    print("\nAt equal training time (none's, per seed), FID interpolated in time:")
+    base = np.array([rows[-1]["fid"] for rows in results["none"]])
+    for config, runs in results.items():
+        fids = []
+        for rows, budget in zip(runs, budgets, strict=True):
+            seconds = [row["seconds"] for row in rows]
+            inside = seconds[0] <= budget <= seconds[-1]
+            fids.append(np.interp(budget, seconds, [r["fid"] for r in rows]) if inside else None)
+        if None in fids:
+            print(f"  {config}: not measured (none's time is outside its checkpoints' on a seed)")
+            continue
+        gain = 1 - np.mean(fids) / base.mean()
+        cells = ", ".join(f"{f:.1f}" for f in fids)
+        print(f"  {config}: {mean_std(fids)} ({cells}) at {np.mean(budgets):.0f} s, {gain:+.0%}")
 
 
 def plot(results, path):
@@ -218,10 +256,12 @@ def plot(results, path):
     gap_ax.legend(fontsize=7)
     for seed, rows in enumerate(results.get("ada", [])):
         trajectory = np.array(rows[-1]["trajectory"]).reshape(-1, 3)
-        ada_ax.plot(trajectory[:, 0], trajectory[:, 1], label=f"p, seed {seed}")
-        ada_ax.plot(trajectory[:, 0], trajectory[:, 2], ":", label=f"r_t, seed {seed}")
+        ada_ax.plot(trajectory[:, 0], trajectory[:, 1], label=f"ada_p, seed {seed}")
+        ada_ax.plot(trajectory[:, 0], trajectory[:, 2], ":", label=f"ada_rt, seed {seed}")
     ada_ax.axhline(0.6, color="grey", lw=0.8, ls="--", label="target r_t 0.6")
-    ada_ax.set(xlabel="step", title="ADA: p rises as D overfits", ylim=(-0.05, 1.05))
+    # fit logs the mean of each value since the start of the epoch (one fit per checkpoint).
+    title = "ADA: p rises as D overfits\n(as logged: means since the last checkpoint)"
+    ada_ax.set(xlabel="step", title=title, ylim=(-0.05, 1.05))
     ada_ax.legend(fontsize=7)
     for ax in (fid_ax, gap_ax, ada_ax):
         ax.grid(alpha=0.3)
