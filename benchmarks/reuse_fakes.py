@@ -25,9 +25,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
-from keras_gans.models.generator_ema import GeneratorEMA  # noqa: E402
 
 import keras_gans as kg  # noqa: E402
+from keras_gans.engine.generator_ema import GeneratorEMA  # noqa: E402
 from keras_gans.metrics.evaluator import Evaluator  # noqa: E402
 from keras_gans.presets import build_model  # noqa: E402
 
