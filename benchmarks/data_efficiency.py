@@ -51,6 +51,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from reuse_fakes import Sampler  # noqa: E402  (the trained G; the evaluator samples the EMA)
 
 import keras_gans as kg  # noqa: E402
 from keras_gans.data.builtin_datasets import load_builtin_arrays  # noqa: E402
@@ -80,21 +81,6 @@ def augmentation(config, ada_images):
     if config == "ada":
         return kg.augment.ADA(target=0.6, adjustment_images=ada_images)
     return config
-
-
-class Sampler:
-    """The trained generator (not its moving average), as the evaluator samples it."""
-
-    def __init__(self, generator, latent_dim):
-        self.generator, self.latent_dim = generator, latent_dim
-
-    def generate_from_latent(self, z, labels=None, batch_size=500):
-        return np.concatenate(
-            [
-                np.array(self.generator(z[i : i + batch_size], training=False))
-                for i in range(0, len(z), batch_size)
-            ]
-        )
 
 
 class Trajectory(keras.callbacks.Callback):

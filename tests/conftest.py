@@ -1,6 +1,9 @@
 """Shared test setup: two logical CPUs, deterministic ops, tiny models and data."""
 
+import importlib
 import os
+import pathlib
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -19,6 +22,7 @@ import keras  # noqa: E402
 import keras_gans as kg  # noqa: E402
 
 FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist"
+BENCHMARKS = pathlib.Path(__file__).parents[1] / "benchmarks"
 
 
 def pytest_configure(config):
@@ -51,6 +55,18 @@ def pytest_runtest_setup(item):
 
 IMAGE_SHAPE = (16, 16, 1)
 LATENT_DIM = 8
+
+
+def load_benchmark(name):
+    """The script `benchmarks/<name>.py` as a module, importing its sibling scripts as when run.
+
+    Slow tests run a benchmark's own protocol; a benchmark imports the scripts
+    beside it (`from reuse_fakes import Sampler`), so their folder joins `sys.path`
+    (at its end: nothing installed is shadowed).
+    """
+    if str(BENCHMARKS) not in sys.path:
+        sys.path.append(str(BENCHMARKS))
+    return importlib.import_module(name)
 
 
 def tiny_generator(num_classes=None):

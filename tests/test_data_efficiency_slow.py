@@ -9,25 +9,19 @@ benchmarks/results/data_efficiency.txt).
     pytest -m slow tests/test_data_efficiency_slow.py
 """
 
-import importlib.util
-import pathlib
-
 import numpy as np
 import pytest
+from conftest import load_benchmark
 
 pytestmark = [pytest.mark.slow, pytest.mark.fashion_mnist]
 
-BENCHMARK = pathlib.Path(__file__).parents[1] / "benchmarks" / "data_efficiency.py"
 BEST = "ada"  # the benchmark's best configuration, and kg.train's choice for a small dataset
 MIN_GAIN = 0.15  # measured on seeds 0, 1, 2: 0.28, 0.30, 0.27
 
 
 @pytest.fixture(scope="module")
 def data_efficiency():
-    spec = importlib.util.spec_from_file_location("data_efficiency", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("data_efficiency")
 
 
 def test_ada_lowers_the_fid_where_the_unaugmented_discriminator_memorises_its_data(

@@ -37,14 +37,11 @@ recipe's ring 144 s and grid 141 s, maxout's grid 134 s.
     pytest -m slow tests/test_mode_collapse_slow.py
 """
 
-import importlib.util
-import pathlib
-
 import pytest
+from conftest import load_benchmark
 
 pytestmark = pytest.mark.slow
 
-BENCHMARK = pathlib.Path(__file__).parents[1] / "benchmarks" / "mode_collapse.py"
 RECIPE_STEPS = 6000  # the recipe of docs/guides/when-training-fails.md
 VANILLA_STEPS = 3000  # the vanilla row of docs/benchmarks.md
 GRID_SEED = 0
@@ -53,10 +50,7 @@ RECOMMENDED = "mixture_latent_stddev_fourier_rejection"
 
 @pytest.fixture(scope="module")
 def mode_collapse():
-    spec = importlib.util.spec_from_file_location("mode_collapse", BENCHMARK)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("mode_collapse")
 
 
 def coverage(mode_collapse, name, mixture, seed, steps):
