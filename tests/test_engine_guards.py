@@ -49,6 +49,17 @@ def test_batches_of_three_parts_are_refused(gan):
     assert iterations(gan) == 0
 
 
+def test_train_on_batch_trains_every_model_kind(gan):
+    """Keras' `train_on_batch(x)` hands the step `(x, None, None)`: the Nones are not weights."""
+    from helpers import tiny_cycle_gan, translation_images
+
+    gan.train_on_batch(tiny_images(16))
+    cycle_gan = tiny_cycle_gan()
+    cycle_gan.compile()
+    cycle_gan.train_on_batch(translation_images(4, 1), translation_images(4, 2))
+    assert iterations(gan) == iterations(cycle_gan) == 1
+
+
 def test_dict_batches_train_like_tuples():
     images, labels = tiny_images(32), tiny_labels(32)
     by_name = tf.data.Dataset.from_tensor_slices({"images": images, "labels": labels}).batch(16)

@@ -55,6 +55,8 @@ class BatchSpec:
         if not isinstance(data, (tuple, list)):
             data = (data,)
         data = tuple(data)
+        while len(data) > len(self.fields) and data[-1] is None:
+            data = data[:-1]  # `train_on_batch(x)` passes `(x, None, None)`
         if len(data) > len(self.fields) + len(self.ignored):
             self._refuse_weights(len(data))
         parts = data[: len(self.fields)]
