@@ -4,7 +4,10 @@
   (`model.networks`, `model.optimizers`), `compile` (optimizers, the loss,
   the tricks), `fit`'s checks, trackers, EMA copies, noise, saving.
 - `AdversarialSteps` (`adversarial_steps.py`): the step's building blocks,
-  `discriminator_step` and `generator_step`, where the objective is gathered.
+  `discriminator_step` and `generator_step`, where the objective is gathered,
+  and `update_players` / `simultaneous_step` (both from one pass of D).
+- `check_update_order` (`update_order.py`): `compile`'s `reuse_fakes` and
+  `simultaneous_updates`.
 - `StepState` (`step_state.py`): what one judgement of a step holds.
 - `BatchSpec` (`batch_spec.py`): what `fit` expects of a batch.
 - `Forward` (`forward.py`): the generators' recorded forward pass.

@@ -1,7 +1,6 @@
 """The adversarial engine: the base `keras.Model` every GAN class is a small subclass of."""
 
 import keras
-import numpy as np
 
 from keras_gans import augment as augment_module
 from keras_gans import losses as losses_module
@@ -18,6 +17,7 @@ from keras_gans.engine.noise import draw_for_replica
 from keras_gans.engine.player_optimizers import PlayerOptimizers, resolve_optimizer
 from keras_gans.engine.saved_state import SavedState
 from keras_gans.engine.trackers import Trackers
+from keras_gans.engine.update_order import check_update_order
 
 KERAS_COMPILE_ARGUMENTS = ("jit_compile", "steps_per_execution", "run_eagerly", "auto_scale_loss")
 
@@ -27,7 +27,8 @@ class AdversarialModel(AdversarialSteps, SavedState, keras.Model):
 
     A model class declares what makes it what it is, and writes its
     `train_step` with the engine's blocks (`discriminator_step`,
-    `generator_step`, see `keras_gans/engine/adversarial_steps.py`):
+    `generator_step`, `update_players`, see
+    `keras_gans/engine/adversarial_steps.py`):
 
     - `players`: `{"discriminator": (network names), "generator": (...)}`, the
       networks each player trains with its one optimizer.
@@ -172,6 +173,7 @@ class AdversarialModel(AdversarialSteps, SavedState, keras.Model):
         tricks=None,
         augment=None,
         reuse_fakes=True,
+        simultaneous_updates=False,
         **kwargs,
     ):
         """Configures the model for training: optimizers, the loss, the tricks.
@@ -202,6 +204,12 @@ class AdversarialModel(AdversarialSteps, SavedState, keras.Model):
                 discriminator step, through their recorded forward pass (the
                 same gradient as a new pass on the same inputs, one generator
                 pass fewer), instead of drawing new ones. Defaults to `True`.
+            simultaneous_updates: take both players' gradients from one pass
+                of D, G's from D before its update, as TensorFlow's pix2pix
+                and CycleGAN tutorials do: one pass of D on the fakes fewer
+                per step. Needs `critic_steps=1`. Defaults to `False`: D is
+                updated first and judges the fakes again for G's loss, as in
+                the papers' reference code.
             **kwargs: the tricks' options (`kg.tricks.OPTIONS`: e.g.
                 `r1_penalty=10.0`, `r1_every_n_steps=16`, `feature_matching=1.0`,
                 `gradient_penalty=10.0`), and `jit_compile`,
@@ -219,20 +227,12 @@ class AdversarialModel(AdversarialSteps, SavedState, keras.Model):
         if unexpected:
             raise ValueError(
                 f"{type(self).__name__}.compile() takes d_optimizer, g_optimizer, loss, "
-                "label_smoothing, tricks, augment, reuse_fakes, the tricks' options "
+                "label_smoothing, tricks, augment, reuse_fakes, simultaneous_updates, the "
+                "tricks' options "
                 f"{sorted(tricks_module.OPTIONS)} and {list(KERAS_COMPILE_ARGUMENTS)}. "
                 f"Received unexpected arguments: {unexpected}"
             )
-        if not isinstance(reuse_fakes, bool | np.bool_):
-            raise ValueError(
-                f"reuse_fakes must be True or False. Received: reuse_fakes={reuse_fakes!r}"
-            )
-        if not reuse_fakes and not self.draws_fresh_fakes:
-            raise ValueError(
-                f"A {type(self).__name__} trains its generators on the translations the "
-                "discriminator step judged (there is no noise to draw again). Received: "
-                "reuse_fakes=False; leave it True."
-            )
+        check_update_order(self, reuse_fakes, simultaneous_updates)
         optimizers = self._compile_optimizers(d_optimizer, g_optimizer, keras_kwargs)
         self.adversarial_loss = losses_module.get(
             self.default_loss if loss == "auto" else loss, label_smoothing=label_smoothing
@@ -246,6 +246,7 @@ class AdversarialModel(AdversarialSteps, SavedState, keras.Model):
             given.insert(0, augmentation)  # D's inputs are augmented before any noise
         _check_tricks(given)
         self.reuse_fakes = bool(reuse_fakes)
+        self.simultaneous_updates = bool(simultaneous_updates)
         self._compile_kwargs = dict(keras_kwargs)
         self._given_tricks = list(given)
         super().compile(optimizer=None, **keras_kwargs)
@@ -304,6 +305,7 @@ class AdversarialModel(AdversarialSteps, SavedState, keras.Model):
             "loss": losses_module.serialize(self.adversarial_loss),
             "label_smoothing": self.adversarial_loss.label_smoothing,
             "reuse_fakes": self.reuse_fakes,
+            "simultaneous_updates": self.simultaneous_updates,
             "tricks": [_serialize_trick(trick) for trick in self._given_tricks],
             **self._compile_kwargs,
         }

@@ -3,12 +3,15 @@
 A model class writes its `train_step` top to bottom with these (see
 `keras_gans/models/gan.py`): record the generators' forward pass, call
 `discriminator_step` with the `StepState`s D judges, then `generator_step`
-with the same states and the recorded pass. The objective is gathered in one
+with the same states and the recorded pass; or `update_players`, which does
+both, or takes both gradients from one pass of D (`simultaneous_step`) when
+the model is compiled with `simultaneous_updates=True`. The objective is gathered in one
 place for each player, as StyleGAN2-ADA's `accumulate_gradients` does:
 
 - D: the adversarial loss on every state, plus every trick's
   `discriminator_terms(model, state)`, weighted by the trick's weight.
-- G: the adversarial loss on every state (D run anew after its update), plus
+- G: the adversarial loss on every state (D run anew after its update, or
+  D's outputs of the same pass with `simultaneous_updates`), plus
   every trick's `generator_terms(model, state)`, plus the model's own terms
   (`Pix2Pix`'s L1, `CycleGAN`'s cycle and identity losses).
 
@@ -77,29 +80,37 @@ class AdversarialSteps:
         and `diversity`, each state's under its suffix. Returns those logs.
         """
         optimizer = self.optimizers["discriminator"]
-        variables = self.player_variables("discriminator")
-        logs = {}
         with tf.GradientTape() as tape:
-            loss = 0.0
-            for state in states:
-                real_logits, real_features = self.discriminate(state.real, state)
-                fake = ops.stop_gradient(state.fake)
-                fake_logits, fake_features = self.discriminate(fake, state)
-                state.real_logits, state.real_features = real_logits, real_features
-                state.fake_logits, state.fake_features = fake_logits, fake_features
-                part = self.adversarial_loss.discriminator_loss(real_logits, fake_logits)
-                terms, term_logs = self.trick_terms("discriminator", state)
-                loss = loss + part + terms
-                if len(states) > 1:
-                    logs["d_loss" + state.suffix] = part + terms
-                judged = self.adversarial_loss.discriminator_logs(real_logits, fake_logits)
-                # On the images themselves: D's features depend on its batch statistics.
-                judged["diversity"] = feature_diversity(state.real, fake)
-                logs.update({name + state.suffix: value for name, value in judged.items()})
-                logs.update(term_logs)
+            loss, logs = self.discriminator_loss(states)
             scaled_loss = optimizer.scale_loss(loss)
-        gradients = tape.gradient(scaled_loss, variables)
-        norm = self.apply_gradients(gradients, variables, optimizer)
+        gradients = tape.gradient(scaled_loss, self.player_variables("discriminator"))
+        return self.update_discriminator(gradients, loss, logs)
+
+    def discriminator_loss(self, states, stop_fake_gradient=True):
+        """D's objective on `states` as `(loss, logs)`, judging (and filling in) each state."""
+        loss, logs = 0.0, {}
+        for state in states:
+            real_logits, real_features = self.discriminate(state.real, state)
+            fake = ops.stop_gradient(state.fake) if stop_fake_gradient else state.fake
+            fake_logits, fake_features = self.discriminate(fake, state)
+            state.real_logits, state.real_features = real_logits, real_features
+            state.fake_logits, state.fake_features = fake_logits, fake_features
+            part = self.adversarial_loss.discriminator_loss(real_logits, fake_logits)
+            terms, term_logs = self.trick_terms("discriminator", state)
+            loss = loss + part + terms
+            if len(states) > 1:
+                logs["d_loss" + state.suffix] = part + terms
+            judged = self.adversarial_loss.discriminator_logs(real_logits, fake_logits)
+            # On the images themselves: D's features depend on its batch statistics.
+            judged["diversity"] = feature_diversity(state.real, fake)
+            logs.update({name + state.suffix: value for name, value in judged.items()})
+            logs.update(term_logs)
+        return loss, logs
+
+    def update_discriminator(self, gradients, loss, logs):
+        """Applies D's `gradients`, runs the after-D hooks, logs; returns the logs."""
+        variables = self.player_variables("discriminator")
+        norm = self.apply_gradients(gradients, variables, self.optimizers["discriminator"])
         logs = {"d_loss": loss, **logs, "d_grad_norm": norm, **self.after_discriminator_step()}
         self.trackers.update(logs)
         return logs
@@ -118,35 +129,90 @@ class AdversarialSteps:
                 None. Each is added as `weight * value` and logged unweighted.
         """
         optimizer = self.optimizers["generator"]
-        variables = self.player_variables("generator")
-        outputs = forward.outputs
-        logs = {}
         with tf.GradientTape() as tape:
-            tape.watch(list(outputs.values()))
-            loss = 0.0
-            for state in states:
+            tape.watch(list(forward.outputs.values()))
+            loss, logs = self.generator_loss(states, forward.outputs, terms)
+            scaled_loss = optimizer.scale_loss(loss)
+        gradients = self.generator_gradients(tape, scaled_loss, forward)
+        return self.update_generator(gradients, loss, logs)
+
+    def generator_loss(self, states, outputs, terms=None, judge=True):
+        """G's objective as `(loss, logs)`: D on each state's fakes (judged anew unless
+        `judge=False`, when the states hold D's outputs of this tape), the tricks' and the
+        model's terms."""
+        loss, logs = 0.0, {}
+        for state in states:
+            if judge:
                 if self.adversarial_loss.uses_real_logits or self._real_in_generator_step:
                     real_logits, real_features = self.discriminate(state.real, state)
                     state.real_logits = real_logits  # no gradient reaches G through them
                     state.real_features = ops.stop_gradient(real_features)
                 state.fake_logits, state.fake_features = self.discriminate(state.fake, state)
-                part = self.adversarial_loss.generator_loss(state.fake_logits, state.real_logits)
-                extra, term_logs = self.trick_terms("generator", state)
-                loss = loss + part + extra
-                if len(states) > 1:
-                    logs["g_adversarial" + state.suffix] = part
-                logs.update(term_logs)
-            for name, (weight, value) in (terms(outputs) if terms else {}).items():
-                loss = loss + weight * value
-                logs[name] = value
-            scaled_loss = optimizer.scale_loss(loss)
-        by_output, direct = tape.gradient(scaled_loss, [outputs, variables])
+            part = self.adversarial_loss.generator_loss(state.fake_logits, state.real_logits)
+            extra, term_logs = self.trick_terms("generator", state)
+            loss = loss + part + extra
+            if len(states) > 1:
+                logs["g_adversarial" + state.suffix] = part
+            logs.update(term_logs)
+        for name, (weight, value) in (terms(outputs) if terms else {}).items():
+            loss = loss + weight * value
+            logs[name] = value
+        return loss, logs
+
+    def generator_gradients(self, tape, scaled_loss, forward):
+        """d `scaled_loss` / d G's variables: through the recorded pass, and directly."""
+        variables = self.player_variables("generator")
+        by_output, direct = tape.gradient(scaled_loss, [forward.outputs, variables])
         through = forward.gradients(by_output, variables)
-        gradients = [sum_of_gradients(a, b) for a, b in zip(through, direct, strict=True)]
-        norm = self.apply_gradients(gradients, variables, optimizer)
+        return [sum_of_gradients(a, b) for a, b in zip(through, direct, strict=True)]
+
+    def update_generator(self, gradients, loss, logs):
+        """Applies G's `gradients`, runs the after-G hooks (EMA), logs; returns the logs."""
+        variables = self.player_variables("generator")
+        norm = self.apply_gradients(gradients, variables, self.optimizers["generator"])
         logs = {"g_loss": loss, **logs, "g_grad_norm": norm, **self.after_generator_step()}
         self.trackers.update(logs)
         return logs
+
+    # === Both players from one pass of D ===
+
+    def update_players(self, states, forward, terms=None, generator_states=None):
+        """Updates D, then G: by `discriminator_step` and `generator_step`, or from one
+        pass of D (`simultaneous_step`) when compiled with `simultaneous_updates=True`.
+
+        `generator_states` are the pairs G's loss reads when they are not D's
+        (a `CycleGAN`'s D judges fakes from its history pools, G its new ones).
+        """
+        if self.simultaneous_updates:
+            return self.simultaneous_step(states, forward, terms, generator_states)
+        self.discriminator_step(states)
+        return self.generator_step(generator_states or states, forward, terms)
+
+    def simultaneous_step(self, states, forward, terms=None, generator_states=None):
+        """Both players' gradients from one pass of D, then both updates.
+
+        G's gradient comes from D before its update, and D's fake logits serve
+        both losses: one pass of D on the fakes fewer than `discriminator_step`
+        then `generator_step` (TensorFlow's pix2pix and CycleGAN tutorials;
+        simultaneous gradient descent). `generator_states`, when given, are
+        judged in the same tape (see `update_players`).
+        """
+        d_optimizer, g_optimizer = self.optimizers["discriminator"], self.optimizers["generator"]
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch(list(forward.outputs.values()))
+            d_loss, d_logs = self.discriminator_loss(
+                states, stop_fake_gradient=generator_states is not None
+            )
+            g_loss, g_logs = self.generator_loss(
+                generator_states or states, forward.outputs, terms,
+                judge=generator_states is not None,
+            )  # fmt: skip
+            d_scaled, g_scaled = d_optimizer.scale_loss(d_loss), g_optimizer.scale_loss(g_loss)
+        d_gradients = tape.gradient(d_scaled, self.player_variables("discriminator"))
+        g_gradients = self.generator_gradients(tape, g_scaled, forward)
+        del tape
+        self.update_discriminator(d_gradients, d_loss, d_logs)
+        return self.update_generator(g_gradients, g_loss, g_logs)
 
     # === Shared ===
 

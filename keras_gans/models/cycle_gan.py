@@ -30,7 +30,8 @@ class CycleGAN(Translation, AdversarialModel):
        G_ba's outputs drawn from a history pool of `pool_size` images
        (`kg.layers.ImagePool`, Shrivastava et al. 2017), D_b likewise.
     3. **Generators** (one player, one optimizer): the adversarial loss of
-       both translations on the updated discriminators, plus the cycle
+       both translations on the updated discriminators (on the same pass of
+       D with `compile(simultaneous_updates=True)` and `pool_size=0`), plus the cycle
        consistency `E|G_ba(G_ab(a)) - a| + E|G_ab(G_ba(b)) - b|` and the
        identity term `E|G_ba(a) - a| + E|G_ab(b) - b|`.
 
@@ -61,8 +62,9 @@ class CycleGAN(Translation, AdversarialModel):
         identity_weight: float >= 0, the identity terms' weight as a fraction
             of `cycle_weight`. Defaults to `0.5`, the paper's (0 turns them
             off; they need domains with the same number of channels).
-        pool_size: int >= 1, images in each discriminator's history pool.
-            Defaults to `50`.
+        pool_size: int >= 0, images in each discriminator's history pool.
+            Defaults to `50`. With 0 there is no pool: each D judges the
+            newest translations, as TensorFlow's CycleGAN tutorial does.
         seed, ema_decay: see `AdversarialModel`.
 
     Example:
@@ -102,6 +104,8 @@ class CycleGAN(Translation, AdversarialModel):
                 raise ValueError(f"`{name}` must be >= 0. Received: {name}={value!r}")
         self.cycle_weight = float(cycle_weight)
         self.identity_weight = float(identity_weight)
+        if isinstance(pool_size, bool) or not isinstance(pool_size, int) or pool_size < 0:
+            raise ValueError(f"`pool_size` must be an int >= 0. Received: pool_size={pool_size!r}")
         self.pool_size = pool_size
         networks = {
             "generator_ab": generator_ab,
@@ -110,11 +114,12 @@ class CycleGAN(Translation, AdversarialModel):
             "discriminator_b": discriminator_b,
         }
         super().__init__(networks, **kwargs)
-        # === History pools, one per discriminator ===
-        self.pool_a = ImagePool(pool_size, name="pool_a")
-        self.pool_b = ImagePool(pool_size, name="pool_b")
-        self.pool_a.build((None, *self.data_shapes()["a"]))
-        self.pool_b.build((None, *self.data_shapes()["b"]))
+        # === History pools, one per discriminator (none with pool_size=0) ===
+        if pool_size:
+            self.pool_a = ImagePool(pool_size, name="pool_a")
+            self.pool_b = ImagePool(pool_size, name="pool_b")
+            self.pool_a.build((None, *self.data_shapes()["a"]))
+            self.pool_b.build((None, *self.data_shapes()["b"]))
 
     def get_config(self):
         return {
@@ -198,23 +203,21 @@ class CycleGAN(Translation, AdversarialModel):
     def train_step(self, data):
         a, b = self.batch_spec.unpack(data)
         forward = Forward.record(lambda: self.translate_for_training(a, b))
-        fake_a, fake_b = forward.outputs["fake_a"], forward.outputs["fake_b"]
-        shown_a = self.pool_a(fake_a, seed_generator=self.seed_generator)
-        shown_b = self.pool_b(fake_b, seed_generator=self.seed_generator)
-        self.discriminator_step(
-            [
-                StepState(real=a, fake=shown_a, discriminator="discriminator_a", suffix="_a"),
-                StepState(real=b, fake=shown_b, discriminator="discriminator_b", suffix="_b"),
-            ]
-        )
-        self.generator_step(
-            [
+
+        def pairs(fake_a, fake_b):
+            return [
                 StepState(real=a, fake=fake_a, discriminator="discriminator_a", suffix="_a"),
                 StepState(real=b, fake=fake_b, discriminator="discriminator_b", suffix="_b"),
-            ],
-            forward,
-            terms=self.cycle_terms(a, b),
-        )
+            ]
+
+        newest = pairs(forward.outputs["fake_a"], forward.outputs["fake_b"])
+        if not self.pool_size:  # D judges the newest translations, as G's loss does
+            self.update_players(newest, forward, terms=self.cycle_terms(a, b))
+            return self.logs()
+        seed = self.seed_generator
+        pooled = pairs(self.pool_a(newest[0].fake, seed_generator=seed),
+                       self.pool_b(newest[1].fake, seed_generator=seed))  # fmt: skip
+        self.update_players(pooled, forward, self.cycle_terms(a, b), generator_states=newest)
         return self.logs()
 
     def test_step(self, data):

@@ -152,7 +152,11 @@ class GAN(LatentSampling, AdversarialModel):
         real, real_labels = deal(images, labels, self.critic_steps, 0)
         batch_size = ops.shape(real)[0]
         forward = Forward.record(lambda: {"fake": self.fake_images(batch_size, real_labels)})
-        self.discriminator_step([self.judge(real, forward.outputs["fake"], real_labels)])
+        judged = self.judge(real, forward.outputs["fake"], real_labels)
+        if self.simultaneous_updates:  # critic_steps == 1 and reuse_fakes (compile checks)
+            self.simultaneous_step([judged], forward)
+            return self.logs()
+        self.discriminator_step([judged])
 
         def critic_step(part):
             part_real, part_labels = deal(images, labels, self.critic_steps, part)

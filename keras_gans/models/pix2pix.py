@@ -130,8 +130,7 @@ class Pix2Pix(Translation, AdversarialModel):
         source, target = self.batch_spec.unpack(data)
         forward = Forward.record(lambda: self.translate_for_training(source))
         state = StepState(real=target, fake=forward.outputs["fake"], condition=source)
-        self.discriminator_step([state])
-        self.generator_step([state], forward, terms=self.l1_term(target))
+        self.update_players([state], forward, terms=self.l1_term(target))
         return self.logs()
 
     def test_step(self, data):
