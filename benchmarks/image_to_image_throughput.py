@@ -12,6 +12,9 @@ Contenders, for each model:
 - `<Model>.fit defaults`: the library, `compile()` with no argument (its step
   logs gradient norms and `diversity` too; CycleGAN's D sees fakes drawn from
   its history pools of 50 images).
+- `<Model>.fit simultaneous`: the library with the tutorials' algorithm,
+  `compile(simultaneous_updates=True)` (both gradients from one pass of D),
+  and for CycleGAN `pool_size=0` (no history pool, as in the tutorial).
 - `tutorial train_step, fit`: a `keras.Model` whose `train_step` is written as
   TensorFlow's pix2pix / CycleGAN tutorials write theirs: one forward pass of
   every network under one tape (CycleGAN: one persistent tape), D's and G's
@@ -223,12 +226,15 @@ def loop(nets, step):
     return tf.function(lambda x, y: step(nets, d_opt, g_opt, x, y))
 
 
-def library(kind, nets):
+def library(kind, nets, simultaneous=False):
+    """The library's model on `nets`: `compile()`, or the tutorials' algorithm (no pool,
+    `compile(simultaneous_updates=True)`) when `simultaneous`."""
     if kind == "pix2pix":
         model = kg.Pix2Pix(nets["generator"], nets["discriminator"], l1_weight=L1_WEIGHT, seed=0)
     else:
-        model = kg.CycleGAN(**nets, identity_weight=IDENTITY_WEIGHT, seed=0)
-    model.compile()
+        pool = {"pool_size": 0} if simultaneous else {}
+        model = kg.CycleGAN(**nets, identity_weight=IDENTITY_WEIGHT, seed=0, **pool)
+    model.compile(simultaneous_updates=simultaneous)
     return model
 
 
@@ -252,9 +258,11 @@ def contenders(kind, shape, settings):
         keras.utils.set_random_seed(0)
         return build(shape, settings)
 
+    no_pool = ", no pool" if kind == "cyclegan" else ""
     fits = {
         "tutorial train_step, fit": TutorialModel(fresh(), tutorial),
         f"{title}.fit defaults": library(kind, fresh()),
+        f"{title}.fit simultaneous{no_pool}": library(kind, fresh(), simultaneous=True),
     }
     loops = {
         "tutorial tf.function loop": loop(fresh(), tutorial),
@@ -312,13 +320,13 @@ def main():
         baselines = {key: rates[key] for key in rates if key.startswith("tutorial")}
         header = "".join(f"{'vs ' + key.split(',')[0].replace('tutorial ', ''):>24s}"
                          for key in baselines)  # fmt: skip
-        print(f"{'contender':30s} {'images/s median [min, max]':>28s}{header}")
+        print(f"{'contender':36s} {'images/s median [min, max]':>28s}{header}")
         for label, values in rates.items():
             ratios = "".join(
                 f"{ratio_spread([v / b for v, b in zip(values, base, strict=True)]):>24s}"
                 for base in baselines.values()
             )
-            print(f"{label:30s} {spread(values):>28s}{ratios}", flush=True)
+            print(f"{label:36s} {spread(values):>28s}{ratios}", flush=True)
     print(f"\nwall time {time.perf_counter() - started:.0f} s; "
           f"load average at end {os.getloadavg()[0]:.2f}")  # fmt: skip
 
