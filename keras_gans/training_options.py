@@ -159,6 +159,12 @@ def _core_options(preset_names):
             "fewer per step)",
             switch=True,
         ),
+        TrainingOption(
+            "simultaneous_updates", "compile", False,
+            "both players' gradients from one pass of D, as TensorFlow's pix2pix and "
+            "CycleGAN tutorials (one pass of D fewer per step)",
+            switch=True,
+        ),
         # The tricks' options come here (`training_options`).
         # === Run ===
         TrainingOption("epochs", "run", 5, "total epochs, an interrupted run's included",

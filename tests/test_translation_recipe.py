@@ -118,9 +118,9 @@ def test_train_pix2pix_on_a_paired_task_from_the_command_line(tmp_path):
     npz = save_npz(tmp_path / "tiny.npz", n=8)
     argv = ["train", "--preset", "pix2pix", "--dataset", npz, "--task", "super_resolution"]
     argv += ["--epochs", "2", "--batch-size", "4", "--out", str(tmp_path / "run"), "--seed", "0"]
-    assert cli.main(argv) == 0
+    assert cli.main([*argv, "--simultaneous-updates"]) == 0
     model = keras.models.load_model(tmp_path / "run" / "model.keras")
-    assert isinstance(model, kg.Pix2Pix)
+    assert isinstance(model, kg.Pix2Pix) and model.simultaneous_updates
     assert int(model.optimizers["generator"].iterations) == 4
     grid = Image.open(tmp_path / "run" / "grids" / "epoch_0002.png")
     # 8 rows (the first images, unshuffled) of source | output | target, enlarged twice.
