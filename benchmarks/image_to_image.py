@@ -67,8 +67,8 @@ SETTINGS = {
                              patch_downsamples=1, l1_weight=100.0, pad=0, depth=2),
     "inpainting": dict(steps=2000, batch_size=32, filters=32, d_filters=32,
                        patch_downsamples=1, l1_weight=100.0, pad=0, depth=3),
-    "cyclegan": dict(steps=600, batch_size=32, filters=16, d_filters=32, num_blocks=3,
-                     translator_downsamples=2, patch_downsamples=1, identity_weight=0.0),
+    "cyclegan": dict(steps=1200, batch_size=32, filters=16, d_filters=32, num_blocks=3,
+                     translator_downsamples=2, patch_downsamples=1, identity_weight=0.5),
 }  # fmt: skip
 
 
