@@ -21,6 +21,9 @@ monitor's warnings.
 
     python benchmarks/architectures.py --size 32 --presets dcgan,resnet_sngan \\
         --seconds 300 --seeds 0,1,2 [--marks 1] [--num-images 10000]
+
+A contender may add compile options to its preset after `+`
+(`--presets dcgan,dcgan+label_smoothing=0.1`; see `variant`).
 """
 
 import argparse
@@ -65,13 +68,28 @@ class Budget(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-def run(preset, size, seed, seconds, marks, metric, epoch_images):
+def variant(name):
+    """`(preset, compile kwargs)` of a contender: a preset, or one with compile options
+    after `+`: `dcgan+label_smoothing=0.1+instance_noise=0.1`. `d_lr=X` gives D
+    `Adam(X, beta_1=0.5)`."""
+    preset, *options = name.split("+")
+    kwargs = dict(PRESETS[preset].compile_kwargs)
+    for option in options:
+        key, value = option.split("=")
+        if key == "d_lr":
+            kwargs["d_optimizer"] = keras.optimizers.Adam(float(value), beta_1=0.5)
+        else:
+            kwargs[key] = json.loads(value)
+    return preset, kwargs
+
+
+def run(name, size, seed, seconds, marks, metric, epoch_images):
     keras.utils.set_random_seed(seed)
-    recipe = PRESETS[preset]
-    batch_size = recipe.batch_size
+    preset, compile_kwargs = variant(name)
+    batch_size = PRESETS[preset].batch_size
     data = kg.data.load("colored_fashion_mnist", image_size=size, batch_size=batch_size, seed=seed)
     model = build_model(preset, (size, size, 3), seed=seed)
-    model.compile(**recipe.compile_kwargs)
+    model.compile(**compile_kwargs)
     budget = Budget(
         seconds, marks, lambda m: Evaluator([metric], dataset=COLORED).evaluate(m)[metric]
     )
@@ -88,7 +106,7 @@ def run(preset, size, seed, seconds, marks, metric, epoch_images):
     probabilities = "d_real" in history
     high, low = ("d_real", "d_fake") if probabilities else ("real_score", "fake_score")
     return {
-        "preset": preset,
+        "preset": name,
         "size": size,
         "seed": seed,
         "steps": budget.steps,
@@ -127,13 +145,13 @@ def main():
             results[preset].append(result)
             print(json.dumps(result), flush=True)
     print(f"\n{metric} after {args.seconds:.0f} s of training at {args.size}x{args.size}")
-    print(f"{'preset':14s}{'FID mean +- std':>18s}  {'per seed':24s}{'G steps':>16s}  gap (max)")
+    print(f"{'preset':34s}{'FID mean +- std':>18s}  {'per seed':24s}{'G steps':>16s}  gap (max)")
     for preset, rows in results.items():
         fid = [row["fid"][-1][2] for row in rows]
         steps = [row["steps"] for row in rows]
         gaps = max(row["last_epoch_gap"] for row in rows)
         print(
-            f"{preset:14s}{statistics.mean(fid):>10.1f} +- {statistics.pstdev(fid):<5.1f} "
+            f"{preset:34s}{statistics.mean(fid):>10.1f} +- {statistics.pstdev(fid):<5.1f} "
             f"{' / '.join(f'{f:.1f}' for f in fid):24s}{min(steps):>8d}-{max(steps):<7d}"
             f"  {gaps:.3f} ({rows[0]['gap_name']})"
         )

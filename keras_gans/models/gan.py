@@ -26,7 +26,9 @@ class GAN(LatentSampling, AdversarialModel):
        real, through the forward pass recorded when they were made (G has not
        changed since: the gradient of a new pass on the same z, one generator
        pass fewer). `compile(reuse_fakes=False)` draws new latent vectors for
-       this step instead (Goodfellow et al. 2014, Algorithm 1).
+       this step instead (Goodfellow et al. 2014, Algorithm 1);
+       `compile(simultaneous_updates=True)` takes G's gradient from D's pass
+       of step 1, before D's update.
 
     Both networks run with `training=True` in both steps. Noise comes from
     a `keras.random.SeedGenerator` owned by the model (`seed`), saved and
