@@ -17,12 +17,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.fashion_mnist]
 
 SHAPE = (28, 28, 1)
 THRESHOLD_INP = 0.84  # measured 0.8633 (seed 0)
-# CycleGAN, seed 0 here (measured 2026-12-05): keeps class 0.2537 (chance 0.1; the exact
-# dilation 0.749), called B 1.0, cycle L1 0.2132. The benchmark shows the class kept only
-# on one seed in three at 600 steps (0.737 / 0.067 / 0.228), so it is printed, not asserted:
-# only what the runs reliably learn is (called B 0.65 to 1.0, cycle L1 0.17 to 0.21).
+# CycleGAN, seed 0 here, with the paper's identity term (measured 2026-12-05, 149 s alone):
+# keeps class 0.7687 (chance 0.1; the exact dilation 0.749), called B 1.0, cycle L1 0.179.
+# The benchmark's seeds 1 and 2 at 300 steps: keeps class 0.78 / 0.77, called B 0.72 / 0.65,
+# cycle L1 0.19 / 0.18 (benchmarks/results/image_to_image_pilots.txt).
+THRESHOLD_KEEPS_CLASS = 0.7
 THRESHOLD_CALLED_B = 0.6
-THRESHOLD_CYCLE = 0.25
+THRESHOLD_CYCLE = 0.22
 
 
 @pytest.fixture(scope="module")
@@ -123,13 +124,13 @@ def test_cyclegan_learns_bold_strokes_without_pairs(classifier):
     """A = garments, B = dilated garments from the other half of the training split.
 
     The benchmark's CycleGAN (ResNet translators: 16 filters, 3 blocks; 16x16
-    PatchGANs), 400 steps of batch 32 (seed 0); a 2-class domain classifier
-    (`kg.metrics.dataset_classifier`, 1 epoch on 10,000 images of each domain).
-    Measured (pytest, 2026-12-05; 241 s on 2 shared cores): keeps class 0.254, called
-    B 1.0, cycle L1 0.213. Asserted: the translations are called B (>= 0.6, the lowest
-    of the benchmark's seeds 0.654) and cycle back (L1 <= 0.25). Whether the class is
-    kept depends on the seed (the benchmark: 0.737 / 0.067 / 0.228), so it is printed
-    only. Issue 30's targets (0.85, 0.9, 0.05) are not met: see docs/benchmarks.md.
+    PatchGANs; the identity term at the paper's 0.5 x cycle), 400 steps of batch 32
+    (seed 0); a 2-class domain classifier (`kg.metrics.dataset_classifier`, 1 epoch on
+    10,000 images of each domain). Measured (pytest, 2026-12-05; 149 s on 2 cores):
+    keeps class 0.769, called B 1.0, cycle L1 0.179. Asserted: the translations keep
+    their class (>= 0.7), are called B (>= 0.6) and cycle back (L1 <= 0.22). Without
+    the identity term the class was kept on one seed in three. Issue 30's targets
+    (0.85, 0.9, 0.05) are for the benchmark's 1200 steps: see docs/benchmarks.md.
     """
     train = next(iter(kg.data.load("fashion_mnist", batch_size=60_000, shuffle=False))).numpy()
     order = np.random.default_rng(0).permutation(len(train))
@@ -160,8 +161,7 @@ def test_cyclegan_learns_bold_strokes_without_pairs(classifier):
         kg.networks.resnet_translator(SHAPE, name="generator_ba", **translator),
         kg.networks.patch_discriminator(SHAPE, name="discriminator_a", **critic),
         kg.networks.patch_discriminator(SHAPE, name="discriminator_b", **critic),
-        identity_weight=0.0,
-        seed=0,
+        seed=0,  # identity_weight 0.5, the paper's
     )
     model.compile()
     model.fit(unpaired, steps_per_epoch=400, epochs=1, verbose=0)
@@ -180,5 +180,6 @@ def test_cyclegan_learns_bold_strokes_without_pairs(classifier):
         f"cycle L1 {cycle:.4f}"
     )
     assert real_b_called_b >= 0.95  # the domain classifier itself works
+    assert keeps_class >= THRESHOLD_KEEPS_CLASS
     assert called_b >= THRESHOLD_CALLED_B
     assert cycle <= THRESHOLD_CYCLE
