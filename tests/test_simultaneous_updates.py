@@ -130,3 +130,20 @@ def test_cyclegan_pool_size_must_be_a_count():
 
     with pytest.raises(ValueError, match="Received: pool_size=-1"):
         tiny_cycle_gan(pool_size=-1)
+
+
+@pytest.mark.parametrize(
+    "options, logged",
+    [
+        ({"r1_penalty": 1.0}, "r1_penalty"),
+        ({"feature_matching": 1.0}, "feature_matching"),
+        ({"augment": "ada"}, "ada_p"),
+        ({"loss": "relativistic_average"}, "g_loss"),  # G reads the real logits
+    ],
+    ids=["r1", "feature_matching", "ada", "relativistic"],
+)
+def test_the_tricks_and_losses_train_in_one_pass(options, logged):
+    gan = tiny_gan(simultaneous_updates=True, run_eagerly=True, **options)
+    logs = gan.train_on_batch(next(iter(tiny_dataset())), return_dict=True)
+    assert logged in logs
+    assert all(np.isfinite(value) for value in logs.values())
