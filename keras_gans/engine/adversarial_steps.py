@@ -5,8 +5,9 @@ A model class writes its `train_step` top to bottom with these (see
 `discriminator_step` with the `StepState`s D judges, then `generator_step`
 with the same states and the recorded pass; or `update_players`, which does
 both, or takes both gradients from one pass of D (`simultaneous_step`) when
-the model is compiled with `simultaneous_updates=True`. The objective is gathered in one
-place for each player, as StyleGAN2-ADA's `accumulate_gradients` does:
+the model is compiled with `simultaneous_updates=True`. The objective is
+gathered in one place for each player, as StyleGAN2-ADA's
+`accumulate_gradients` does:
 
 - D: the adversarial loss on every state, plus every trick's
   `discriminator_terms(model, state)`, weighted by the trick's weight.

@@ -30,10 +30,10 @@ class CycleGAN(Translation, AdversarialModel):
        G_ba's outputs drawn from a history pool of `pool_size` images
        (`kg.layers.ImagePool`, Shrivastava et al. 2017), D_b likewise.
     3. **Generators** (one player, one optimizer): the adversarial loss of
-       both translations on the updated discriminators (on the same pass of
-       D with `compile(simultaneous_updates=True)` and `pool_size=0`), plus the cycle
-       consistency `E|G_ba(G_ab(a)) - a| + E|G_ab(G_ba(b)) - b|` and the
-       identity term `E|G_ba(a) - a| + E|G_ab(b) - b|`.
+       both translations on the updated discriminators (on the same pass
+       of D with `compile(simultaneous_updates=True)` and `pool_size=0`),
+       plus the cycle consistency `E|G_ba(G_ab(a)) - a| + E|G_ab(G_ba(b)) - b|`
+       and the identity term `E|G_ba(a) - a| + E|G_ab(b) - b|`.
 
     **Weights.** The paper writes the least-squares generator loss as
     E[(D(G(x)) - 1)^2] and weights each cycle term by lambda = 10, the
