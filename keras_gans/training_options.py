@@ -162,7 +162,8 @@ def _core_options(preset_names):
         TrainingOption(
             "simultaneous_updates", "compile", False,
             "both players' gradients from one pass of D, as TensorFlow's pix2pix and "
-            "CycleGAN tutorials (one pass of D fewer per step)",
+            "CycleGAN tutorials (one pass of D fewer per step, unless D judges a CycleGAN's "
+            "history pools)",
             switch=True,
         ),
         # The tricks' options come here (`training_options`).
