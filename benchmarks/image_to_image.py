@@ -68,7 +68,8 @@ SETTINGS = {
     "inpainting": dict(steps=2000, batch_size=32, filters=32, d_filters=32,
                        patch_downsamples=1, l1_weight=100.0, pad=0, depth=3),
     "cyclegan": dict(steps=1200, batch_size=32, filters=16, d_filters=32, num_blocks=3,
-                     translator_downsamples=2, patch_downsamples=1, identity_weight=0.5),
+                     translator_downsamples=2, patch_downsamples=1, identity_weight=0.5,
+                     decay_steps=0, ema_decay=0.0),
 }  # fmt: skip
 
 
@@ -272,9 +273,20 @@ def cyclegan(settings, seed):
 
     model = kg.CycleGAN(translator("generator_ab"), translator("generator_ba"),
                         discriminator("discriminator_a"), discriminator("discriminator_b"),
-                        identity_weight=settings["identity_weight"], seed=seed)  # fmt: skip
-    model.compile()
+                        identity_weight=settings["identity_weight"], seed=seed,
+                        ema_decay=settings["ema_decay"] or None)  # fmt: skip
+    model.compile(**paper_optimizers(settings))
     return model
+
+
+def paper_optimizers(settings):
+    """Adam(2e-4, beta_1=0.5) per player; with `decay_steps`, the paper's schedule: constant,
+    then linearly to 0 over the last `decay_steps` steps (`kg.schedules.LinearDecay`)."""
+    decay = int(settings["decay_steps"])
+    if not decay:
+        return {}
+    rate = kg.schedules.LinearDecay(2e-4, int(settings["steps"]) - decay, decay)
+    return {f"{player}_optimizer": keras.optimizers.Adam(rate, beta_1=0.5) for player in ("d", "g")}
 
 
 def unpaired_data(batch_size, seed):
