@@ -279,8 +279,8 @@ HELP = {
         "--ema-decay": "moving average of the generator with this decay, e.g. 0.999; default: none",
         "--augment": "ada, or none; default: ada for fewer than",
         "--reuse-fakes": "(default: True)",
-        "--simultaneous-updates": "as TensorFlow's pix2pix and CycleGAN tutorials (one pass of D "
-        "fewer per step) (default: False)",
+        "--simultaneous-updates": "(one pass of D fewer per step, unless D judges a CycleGAN's "
+        "history pools) (default: False)",
         "--spectral-norm": "default: the preset's",
         "--label-smoothing": "one-sided label smoothing of the real target (default: 0.0)",
         "--steps-per-epoch": "default: the whole dataset",
