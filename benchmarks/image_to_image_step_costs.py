@@ -29,7 +29,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import image_to_image_throughput as hand_written  # noqa: E402
 import keras  # noqa: E402
-import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from image_to_image import header  # noqa: E402
 from image_to_image_throughput import CONFIGS, TutorialModel, library  # noqa: E402
@@ -90,9 +89,7 @@ def main():
     print(header(), flush=True)
     print(f"load average at start {os.getloadavg()[0]:.2f}", flush=True)
     kind, shape, batch, settings = CONFIGS[args.config]
-    images = np.random.default_rng(0).uniform(-1, 1, (batch * 8, *shape)).astype("float32")
-    data = tf.data.Dataset.from_tensor_slices((images, images[::-1].copy()))
-    data = data.batch(batch, drop_remainder=True).repeat().prefetch(tf.data.AUTOTUNE)
+    data = hand_written.in_memory_pairs(shape, batch)
     models = contenders(kind, shape, settings, data)
     rates = {label: [] for label in models}
     for _ in range(args.rounds):

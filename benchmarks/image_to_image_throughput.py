@@ -271,11 +271,16 @@ def contenders(kind, shape, settings):
     return fits, loops
 
 
-def measure(name, args):
-    kind, shape, batch, settings = CONFIGS[name]
+def in_memory_pairs(shape, batch):
+    """An endless dataset of 8 fixed batches of `(x, y)` pairs in [-1, 1], prefetched."""
     images = np.random.default_rng(0).uniform(-1, 1, (batch * 8, *shape)).astype("float32")
     data = tf.data.Dataset.from_tensor_slices((images, images[::-1].copy()))
-    data = data.batch(batch, drop_remainder=True).repeat().prefetch(tf.data.AUTOTUNE)
+    return data.batch(batch, drop_remainder=True).repeat().prefetch(tf.data.AUTOTUNE)
+
+
+def measure(name, args):
+    kind, shape, batch, settings = CONFIGS[name]
+    data = in_memory_pairs(shape, batch)
     fits, loops = contenders(kind, shape, settings)
     for model in fits.values():  # trace once
         model.fit(data, steps_per_epoch=2, epochs=1, verbose=0)
