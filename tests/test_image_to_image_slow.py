@@ -130,7 +130,7 @@ def test_cyclegan_learns_bold_strokes_without_pairs(classifier):
     keeps class 0.769, called B 1.0, cycle L1 0.179. Asserted: the translations keep
     their class (>= 0.7), are called B (>= 0.6) and cycle back (L1 <= 0.22). Without
     the identity term the class was kept on one seed in three. Issue 30's targets
-    (0.85, 0.9, 0.05) are for the benchmark's 1200 steps: see docs/benchmarks.md.
+    (0.85, 0.9, 0.05) are for the benchmark's 4800 steps of batch 8: see docs/benchmarks.md.
     """
     train = next(iter(kg.data.load("fashion_mnist", batch_size=60_000, shuffle=False))).numpy()
     order = np.random.default_rng(0).permutation(len(train))
