@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import image_to_image_throughput as hand_written  # noqa: E402
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from image_to_image import header  # noqa: E402
+from image_to_image_scoring import header  # noqa: E402
 from image_to_image_throughput import CONFIGS, TutorialModel, library  # noqa: E402
 from throughput import ratio_spread, spread, steady_rate  # noqa: E402
 

@@ -46,7 +46,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from image_to_image import SETTINGS  # noqa: E402
-from image_to_image import header as results_header  # noqa: E402
+from image_to_image_scoring import header as results_header  # noqa: E402
 from throughput import loop_rate, ratio_spread, spread, steady_rate  # noqa: E402
 
 import keras_gans as kg  # noqa: E402
