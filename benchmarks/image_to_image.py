@@ -214,8 +214,13 @@ def cyclegan(settings, seed):
 
     def translator(name):
         if settings["translator"] == "unet":
-            return kg.networks.unet_generator(IMAGE_SHAPE, filters=settings["filters"],
-                                              normalization="instance", dropout=0, name=name)
+            return kg.networks.unet_generator(
+                IMAGE_SHAPE,
+                filters=settings["filters"],
+                normalization="instance",
+                dropout=0,
+                name=name,
+            )
         return kg.networks.resnet_translator(
             IMAGE_SHAPE, filters=settings["filters"], num_blocks=settings["num_blocks"],
             num_downsamples=settings["translator_downsamples"], name=name,

@@ -52,7 +52,7 @@ from throughput import loop_rate, ratio_spread, spread, steady_rate  # noqa: E40
 import keras_gans as kg  # noqa: E402
 
 L1_WEIGHT = SETTINGS["super_resolution"]["l1_weight"]
-CYCLE_WEIGHT, IDENTITY_WEIGHT = 10.0, SETTINGS["cyclegan"]["identity_weight"]
+CYCLE_WEIGHT, IDENTITY_WEIGHT = 10.0, 0.5  # the paper's
 
 
 def optimizer():
@@ -241,7 +241,10 @@ def library(kind, nets, simultaneous=False):
 CONFIGS = {
     # name: (model kind, image shape, batch size, network settings)
     "pix2pix_28": ("pix2pix", (28, 28, 1), 32, SETTINGS["super_resolution"]),
-    "cyclegan_28": ("cyclegan", (28, 28, 1), 32, SETTINGS["cyclegan"]),
+    # The paper's ResNet translators, at the size the CycleGAN benchmark used until it moved to
+    # U-Net translators (image_to_image.py --translator resnet --filters 16).
+    "cyclegan_28": ("cyclegan", (28, 28, 1), 32,
+                    dict(filters=16, d_filters=32, num_blocks=3, patch_downsamples=1)),
     "pix2pix_64": ("pix2pix", (64, 64, 3), 1, dict(filters=64, d_filters=64, patch_downsamples=3)),
     "cyclegan_64": ("cyclegan", (64, 64, 3), 1,
                     dict(filters=32, d_filters=64, num_blocks=6, patch_downsamples=3)),
