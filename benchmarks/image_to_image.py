@@ -68,13 +68,14 @@ TASKS = ("super_resolution", "inpainting", "cyclegan")
 # Settings per task, chosen by the pilots (seed 0) in benchmarks/results/image_to_image_pilots.txt:
 # super-resolution 6000 steps (FID still falling at 3000: 24.9 -> 19.1); inpainting 2000 steps
 # (accuracy 0.863 at 2000, 0.872 at 3000: the 0.85 target is met at 2000 and it saves 3 x 80 s);
-# CycleGAN: U-Net translators (the reference code's `--netG unet` option: its skips carry the
+# CycleGAN: U-Net translators (the reference code's `--netG unet_128` option: its skips carry the
 # detail that the cycle must restore; ResNet translators ended at cycle L1 0.119 and keeps class
 # 0.846 after 4800 steps of batch 8, 440 s), at a quarter of the step's cost, so 16000 steps of
 # batch 8; identity weight 0.1 (at the paper's 0.5 the U-Net keeps dilation out of its outputs:
 # called B 0.84 after 16000 steps, seed 0; at 0 its outputs move toward the exact dilation, which
 # keeps the class of only 0.75: 0.827 after 8000 steps). num_blocks and translator_downsamples
-# apply to `--translator resnet` only.
+# apply to `--translator resnet` only; stop 40's ResNet run was `--translator resnet --filters 16
+# --identity-weight 0.5 --steps 4800`.
 SETTINGS = {
     "super_resolution": dict(steps=6000, batch_size=32, filters=32, d_filters=32,
                              patch_downsamples=1, l1_weight=100.0, pad=0, depth=2),
