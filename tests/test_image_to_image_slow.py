@@ -123,16 +123,15 @@ def dilate(images):
 def test_cyclegan_learns_bold_strokes_without_pairs(classifier):
     """A = garments, B = dilated garments from the other half of the training split.
 
-    The paper's ResNet translators (16 filters, 3 blocks: the benchmark's
-    `--translator resnet`; 16x16 PatchGANs; the identity term at the paper's
-    0.5 x cycle), 400 steps of batch 32
-    (seed 0); a 2-class domain classifier (`kg.metrics.dataset_classifier`, 1 epoch on
-    10,000 images of each domain). Measured (pytest, 2026-12-05; 149 s on 2 cores):
-    keeps class 0.769, called B 1.0, cycle L1 0.179. Asserted: the translations keep
-    their class (>= 0.7), are called B (>= 0.6) and cycle back (L1 <= 0.22). Without
-    the identity term the class was kept on one seed in three. Issue 30's targets
-    (0.85, 0.9, 0.05) are for the benchmark's U-Net translators, 16000 steps of batch 8:
-    see docs/benchmarks.md.
+    The paper's ResNet translators (16 filters, 3 blocks: the benchmark's `--translator
+    resnet`; 16x16 PatchGANs; the identity term at the paper's 0.5 x cycle), 400 steps
+    of batch 32 (seed 0); a 2-class domain classifier (`kg.metrics.dataset_classifier`,
+    1 epoch on 10,000 images of each domain). Measured (pytest, 2026-12-05; 149 s on 2
+    cores): keeps class 0.769, called B 1.0, cycle L1 0.179. Asserted: the translations
+    keep their class (>= 0.7), are called B (>= 0.6) and cycle back (L1 <= 0.22).
+    Without the identity term the class was kept on one seed in three. Issue 30's
+    targets (0.85, 0.9, 0.05) are for the benchmark's U-Net translators, 16000 steps of
+    batch 8: see docs/benchmarks.md.
     """
     train = next(iter(kg.data.load("fashion_mnist", batch_size=60_000, shuffle=False))).numpy()
     order = np.random.default_rng(0).permutation(len(train))
