@@ -69,26 +69,29 @@ class Budget(keras.callbacks.Callback):
 
 
 def variant(name):
-    """`(preset, compile kwargs)` of a contender: a preset, or one with compile options
-    after `+`: `dcgan+label_smoothing=0.1+instance_noise=0.1`. `d_lr=X` gives D
-    `Adam(X, beta_1=0.5)`."""
+    """`(preset, compile kwargs, build_model kwargs)` of a contender: a preset, or one
+    with options after `+`: `dcgan+label_smoothing=0.1+instance_noise=0.1`. `d_lr=X`
+    gives D `Adam(X, beta_1=0.5)`; `ema_decay=X` goes to `build_model`, the rest to
+    `compile`."""
     preset, *options = name.split("+")
-    kwargs = dict(PRESETS[preset].compile_kwargs)
+    kwargs, model_kwargs = dict(PRESETS[preset].compile_kwargs), {}
     for option in options:
         key, value = option.split("=")
         if key == "d_lr":
             kwargs["d_optimizer"] = keras.optimizers.Adam(float(value), beta_1=0.5)
+        elif key == "ema_decay":
+            model_kwargs[key] = float(value)
         else:
             kwargs[key] = json.loads(value)
-    return preset, kwargs
+    return preset, kwargs, model_kwargs
 
 
 def run(name, size, seed, seconds, marks, metric, epoch_images):
     keras.utils.set_random_seed(seed)
-    preset, compile_kwargs = variant(name)
+    preset, compile_kwargs, model_kwargs = variant(name)
     batch_size = PRESETS[preset].batch_size
     data = kg.data.load("colored_fashion_mnist", image_size=size, batch_size=batch_size, seed=seed)
-    model = build_model(preset, (size, size, 3), seed=seed)
+    model = build_model(preset, (size, size, 3), seed=seed, **model_kwargs)
     model.compile(**compile_kwargs)
     budget = Budget(
         seconds, marks, lambda m: Evaluator([metric], dataset=COLORED).evaluate(m)[metric]

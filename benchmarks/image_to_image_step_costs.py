@@ -12,7 +12,8 @@ all of them together. Every library contender uses the tutorials' algorithm
 extras differ from `tutorial train_step, fit`.
 
 Rounds alternate contenders in one process; ratios to the tutorial are taken
-round by round and reported as median [min, max] (`throughput.py`'s method).
+round by round and reported as median [min, max] (`throughput.py`'s method), and as
+the median with its 95% bootstrap interval over rounds.
 
     python benchmarks/image_to_image_step_costs.py [--config pix2pix_28] [--rounds 20]
         [--steps 40] [--warmup 3]
@@ -31,7 +32,12 @@ import image_to_image_throughput as hand_written  # noqa: E402
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from image_to_image_scoring import header  # noqa: E402
-from image_to_image_throughput import CONFIGS, TutorialModel, library  # noqa: E402
+from image_to_image_throughput import (  # noqa: E402
+    CONFIGS,
+    TutorialModel,
+    library,
+    median_interval,
+)
 from throughput import ratio_spread, spread, steady_rate  # noqa: E402
 
 from keras_gans.engine import adversarial_steps, fit_guards  # noqa: E402
@@ -103,6 +109,10 @@ def main():
     for label, values in rates.items():
         ratio = ratio_spread([v / b for v, b in zip(values, base, strict=True)])
         print(f"{label:28s} {spread(values):>28s} {ratio:>22s}", flush=True)
+    print("\nmedian ratio to the tutorial, 95% bootstrap CI over rounds:")
+    for label, values in rates.items():
+        ratios = [v / b for v, b in zip(values, base, strict=True)]
+        print(f"{label:28s} {median_interval(ratios)}", flush=True)
     print(f"\nwall time {time.perf_counter() - started:.0f} s; "
           f"load average at end {os.getloadavg()[0]:.2f}")  # fmt: skip
 

@@ -5,7 +5,8 @@ beta_1=0.5), one per player) and the same objective on the same in-memory
 batches; contenders are measured in alternating rounds in one process (the
 method of `benchmarks/throughput.py`, whose clocks this script uses): each round
 runs every contender for `--warmup` untimed then `--steps` timed steps; ratios
-to the tutorial's step are taken round by round and reported as median [min, max].
+to the tutorial's step are taken round by round and reported as median [min, max],
+and the median's 95% bootstrap interval over rounds (against the tf.function loop).
 
 Contenders, for each model:
 
@@ -300,6 +301,14 @@ def measure(name, args):
     return kind, shape, batch, settings, rates
 
 
+def median_interval(ratios, resamples=2000, seed=0):
+    """The median of the round-by-round `ratios` and its 95% bootstrap interval."""
+    ratios = np.asarray(ratios)
+    draws = np.random.default_rng(seed).choice(ratios, (resamples, len(ratios)))
+    low, high = np.percentile(np.median(draws, axis=1), [2.5, 97.5])
+    return f"{np.median(ratios):.3f}x (95% CI {low:.3f}-{high:.3f})"
+
+
 def step_on_pairs(step):
     """`step` as `throughput.loop_rate` calls it: on one `(x, y)` element, logs by name."""
 
@@ -335,6 +344,11 @@ def main():
                 for base in baselines.values()
             )
             print(f"{label:36s} {spread(values):>28s}{ratios}", flush=True)
+        loop = rates["tutorial tf.function loop"]
+        print("\nmedian ratio to the tutorial tf.function loop, 95% bootstrap CI over rounds:")
+        for label, values in rates.items():
+            ratios = [v / b for v, b in zip(values, loop, strict=True)]
+            print(f"{label:36s} {median_interval(ratios)}", flush=True)
     print(f"\nwall time {time.perf_counter() - started:.0f} s; "
           f"load average at end {os.getloadavg()[0]:.2f}")  # fmt: skip
 
