@@ -37,7 +37,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from throughput import loop_rate, steady_rate  # noqa: E402
+from clocks import loop_rate, steady_rate  # noqa: E402
 
 from keras_gans.presets import PRESETS, build_model  # noqa: E402
 

@@ -31,14 +31,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import image_to_image_throughput as hand_written  # noqa: E402
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from clocks import median_interval, ratio_spread, spread, steady_rate  # noqa: E402
 from image_to_image_scoring import header  # noqa: E402
-from image_to_image_throughput import (  # noqa: E402
-    CONFIGS,
-    TutorialModel,
-    library,
-    median_interval,
-)
-from throughput import ratio_spread, spread, steady_rate  # noqa: E402
+from image_to_image_throughput import CONFIGS, TutorialModel, library  # noqa: E402
 
 from keras_gans.engine import adversarial_steps, fit_guards  # noqa: E402
 

@@ -3,7 +3,7 @@
 Every contender trains the same networks with the same optimizers (Adam(2e-4,
 beta_1=0.5), one per player) and the same objective on the same in-memory
 batches; contenders are measured in alternating rounds in one process (the
-method of `benchmarks/throughput.py`, whose clocks this script uses): each round
+method of `benchmarks/throughput.py`; the clocks of `benchmarks/clocks.py`): each round
 runs every contender for `--warmup` untimed then `--steps` timed steps; ratios
 to the tutorial's step are taken round by round and reported as median [min, max],
 and the median's 95% bootstrap interval over rounds (against the tf.function loop).
@@ -46,9 +46,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from clocks import loop_rate, median_interval, ratio_spread, spread, steady_rate  # noqa: E402
 from image_to_image import SETTINGS  # noqa: E402
 from image_to_image_scoring import header as results_header  # noqa: E402
-from throughput import loop_rate, ratio_spread, spread, steady_rate  # noqa: E402
 
 import keras_gans as kg  # noqa: E402
 
@@ -299,14 +299,6 @@ def measure(name, args):
                 loop_rate(step_on_pairs(step), data, args.steps, args.warmup, batch)
             )
     return kind, shape, batch, settings, rates
-
-
-def median_interval(ratios, resamples=2000, seed=0):
-    """The median of the round-by-round `ratios` and its 95% bootstrap interval."""
-    ratios = np.asarray(ratios)
-    draws = np.random.default_rng(seed).choice(ratios, (resamples, len(ratios)))
-    low, high = np.percentile(np.median(draws, axis=1), [2.5, 97.5])
-    return f"{np.median(ratios):.3f}x (95% CI {low:.3f}-{high:.3f})"
 
 
 def step_on_pairs(step):

@@ -54,6 +54,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+from clocks import (  # noqa: E402
+    IteratorDeletionClock,
+    loop_rate,
+    ratio_spread,
+    short_fit_rate,
+    spread,
+    steady_rate,
+)
 
 import keras_gans as kg  # noqa: E402
 from keras_gans.engine.diagnostics import feature_diversity, gradient_norm  # noqa: E402
@@ -203,76 +211,6 @@ def under_policy(policy, build):
 # === Measurements ===
 
 
-class StepClock(keras.callbacks.Callback):
-    """Times the steps of one `fit` after the first `warmup` (any steps_per_execution)."""
-
-    def __init__(self, warmup):
-        super().__init__()
-        self.warmup = warmup
-        self.start = self.end = None
-        self.steps = 0
-
-    def on_train_batch_end(self, batch, logs=None):
-        # `batch` is the last step done (steps_per_execution steps per call).
-        now = time.perf_counter()
-        if self.start is None and batch + 1 >= self.warmup:
-            self.start, self.first = now, batch
-        elif self.start is not None:
-            self.end, self.steps = now, batch - self.first
-
-
-def steady_rate(model, dataset, steps, warmup, batch_size):
-    clock = StepClock(warmup)
-    model.fit(dataset, steps_per_epoch=warmup + steps, epochs=1, verbose=0, callbacks=[clock])
-    return clock.steps * batch_size / (clock.end - clock.start)
-
-
-def loop_rate(step, dataset, steps, warmup, batch_size):
-    iterator = iter(dataset)
-    for _ in range(warmup):
-        logs = step(next(iterator))
-    float(logs["g_loss"])
-    start = time.perf_counter()
-    for _ in range(steps):
-        logs = step(next(iterator))
-    float(logs["g_loss"])  # wait for the last step
-    return steps * batch_size / (time.perf_counter() - start)
-
-
-class IteratorDeletionClock:
-    """Seconds `fit` spends deleting its data iterator when it returns (via `sys.setprofile`)."""
-
-    def __init__(self):
-        self.seconds = []
-
-    def fit(self, model, *args, **kwargs):
-        held = []
-
-        def keep_iterator(frame, event, arg):
-            # Keras' `fit` (backend/tensorflow/trainer.py) returning: hold its iterator.
-            if (
-                event == "return"
-                and frame.f_code.co_name == "fit"
-                and "trainer" in (frame.f_code.co_filename)
-            ):
-                held.append(frame.f_locals.get("iterator"))
-
-        sys.setprofile(keep_iterator)
-        try:
-            model.fit(*args, **kwargs)
-        finally:
-            sys.setprofile(None)
-        start = time.perf_counter()
-        held.clear()  # the iterator is deleted here, as `fit` would on return
-        self.seconds.append(time.perf_counter() - start)
-
-
-def short_fit_rate(model, dataset, steps, batch_size, deletion):
-    start = time.perf_counter()
-    deletion.fit(model, dataset, steps_per_epoch=steps, epochs=1, verbose=0)
-    return steps * batch_size / (time.perf_counter() - start)
-
-
 def matmul_peak(size=2048, repeats=5):
     """A function measuring float32 matmul GFLOP/s (`size` squared, `repeats` in a chain)."""
     a = tf.random.normal((size, size))
@@ -310,14 +248,6 @@ def generation_rate(gan, count, batch_size, rounds):
         gan.generate(count, seed=0, batch_size=batch_size)
         rates.append(count / (time.perf_counter() - start))
     return rates
-
-
-def spread(values):
-    return f"{statistics.median(values):7.1f} [{min(values):.1f}, {max(values):.1f}]"
-
-
-def ratio_spread(values):
-    return f"{statistics.median(values):.2f}x [{min(values):.2f}, {max(values):.2f}]"
 
 
 def main():
