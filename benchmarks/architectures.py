@@ -71,8 +71,8 @@ class Budget(keras.callbacks.Callback):
 def variant(name):
     """`(preset, compile kwargs, build_model kwargs)` of a contender: a preset, or one
     with options after `+`: `dcgan+label_smoothing=0.1+instance_noise=0.1`. `d_lr=X`
-    gives D `Adam(X, beta_1=0.5)`; `ema_decay=X` goes to `build_model`, the rest to
-    `compile`."""
+    gives D `Adam(X, beta_1=0.5)`; `ema_decay=X` goes to `build_model`, `g_filters=N` builds
+    the preset's generator with `filters=N` (see `build`); the rest go to `compile`."""
     preset, *options = name.split("+")
     kwargs, model_kwargs = dict(PRESETS[preset].compile_kwargs), {}
     for option in options:
@@ -81,9 +81,26 @@ def variant(name):
             kwargs["d_optimizer"] = keras.optimizers.Adam(float(value), beta_1=0.5)
         elif key == "ema_decay":
             model_kwargs[key] = float(value)
+        elif key == "g_filters":
+            model_kwargs[key] = int(value)
         else:
             kwargs[key] = json.loads(value)
     return preset, kwargs, model_kwargs
+
+
+def build(preset, image_shape, seed, g_filters=None, **kwargs):
+    """`build_model(preset, ...)`, or, with `g_filters`, the same model (unconditional,
+    latent size 128) whose generator is built with `filters=g_filters`."""
+    if g_filters is None:
+        return build_model(preset, image_shape, seed=seed, **kwargs)
+    recipe = PRESETS[preset]
+    return recipe.model_class(
+        recipe.generator(128, image_shape, filters=g_filters),
+        recipe.discriminator(image_shape),
+        latent_dim=128,
+        seed=seed,
+        **{**recipe.model_kwargs, **kwargs},
+    )
 
 
 def run(name, size, seed, seconds, marks, metric, epoch_images):
@@ -91,7 +108,7 @@ def run(name, size, seed, seconds, marks, metric, epoch_images):
     preset, compile_kwargs, model_kwargs = variant(name)
     batch_size = PRESETS[preset].batch_size
     data = kg.data.load("colored_fashion_mnist", image_size=size, batch_size=batch_size, seed=seed)
-    model = build_model(preset, (size, size, 3), seed=seed, **model_kwargs)
+    model = build(preset, (size, size, 3), seed, **model_kwargs)
     model.compile(**compile_kwargs)
     budget = Budget(
         seconds, marks, lambda m: Evaluator([metric], dataset=COLORED).evaluate(m)[metric]
