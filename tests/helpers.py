@@ -1,8 +1,16 @@
 """Helpers shared by test modules (fixtures live in conftest.py)."""
 
 import keras
+import numpy as np
 
 from keras_gans.metrics import ClassifierFeatures, dataset_classifier
+
+_RNG = np.random.default_rng(0)
+
+
+def normal(*shape):
+    """Standard normal float32 numbers of `shape`, from one generator shared by the tests."""
+    return _RNG.normal(size=shape).astype("float32")
 
 
 def tiny_extractor(image_shape, num_classes, seed=0):

@@ -4,19 +4,13 @@ papers' formulas, hand-computed with numpy. Their saving: test_layers.py."""
 import numpy as np
 import pytest
 import tensorflow as tf
+from helpers import normal
 
 from keras_gans.layers import (
     FourierFeatures,
     GaussianMixtureLatent,
     Maxout,
 )
-
-RNG = np.random.default_rng(0)
-
-
-def normal(*shape):
-    return RNG.normal(size=shape).astype("float32")
-
 
 # === Maxout (Goodfellow et al. 2013) ===
 

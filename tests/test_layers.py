@@ -6,6 +6,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
+from helpers import normal
 
 from keras_gans.layers import (
     FourierFeatures,
@@ -15,13 +16,6 @@ from keras_gans.layers import (
     MinibatchStdDev,
     VirtualBatchNormalization,
 )
-
-RNG = np.random.default_rng(0)
-
-
-def normal(*shape):
-    return RNG.normal(size=shape).astype("float32")
-
 
 # === MinibatchDiscrimination (Salimans et al. 2016, sec. 3.2) ===
 

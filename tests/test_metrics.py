@@ -1,22 +1,13 @@
 """Metric maths on synthetic features (KID, Inception Score, precision and recall, conditional
-accuracy, FID), protocol names and the metric registry. Extraction, the reference cache,
-`Evaluator` and the classifiers: test_metric_evaluation.py.
+accuracy, FID), protocol names and the built-in metrics' registry. Registering new metrics,
+extraction, the reference cache, `Evaluator` and the classifiers: test_metric_evaluation.py.
 """
-
-import sys
-import textwrap
 
 import numpy as np
 import pytest
-from conftest import IMAGE_SHAPE, NUM_CLASSES, tiny_images, tiny_model
-from helpers import tiny_extractor
 
-import keras_gans as kg
-from keras_gans.callbacks.fid import GenerativeMetricCallback
-from keras_gans.latent import latent_vectors
 from keras_gans.metrics import (
     PROTOCOLS,
-    Evaluator,
     FeatureStatistics,
     Protocol,
     conditional_accuracy,
@@ -28,9 +19,7 @@ from keras_gans.metrics import (
     inception_score,
     kid,
     precision_recall,
-    register_metric,
     registered_metrics,
-    registry,
 )
 
 
@@ -40,17 +29,6 @@ def clusters(n, classes, seed, d=16, spread=0.3):
     rng = np.random.default_rng(seed)
     ids = rng.choice(classes, n)
     return centres[ids] + spread * rng.standard_normal((n, d)), ids
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    """One untrained tiny classifier for the module: its traced forward pass is shared."""
-    return tiny_extractor(IMAGE_SHAPE, NUM_CLASSES)
-
-
-@pytest.fixture(scope="module")
-def conditional_model():
-    return tiny_model(kg.ConditionalGAN)
 
 
 # === KID ===
@@ -200,108 +178,3 @@ def test_the_builtin_metrics_are_registered_in_order_with_their_direction():
         "KID (lower is better) on inception features: 2000 generated images "
         "vs 2000 random real images of fashion_mnist/test"
     )
-
-
-@pytest.fixture
-def scratch_registry(monkeypatch):
-    """The registry as it is, restored after the test (metrics registered in it are dropped)."""
-    monkeypatch.setattr(registry, "_METRICS", dict(registry.registered_metrics()))
-    return registry
-
-
-def test_register_metric_rejects_bad_names_needs_and_duplicates(scratch_registry):
-    options = dict(title="t", lower_is_better=True, compares="")
-    with pytest.raises(ValueError, match=r"lowercase letters and digits.*Received: name='my_fid'"):
-        register_metric("my_fid", **options)
-    with pytest.raises(ValueError, match=r"Unknown needs. Received: needs=\['pixels'\]"):
-        register_metric("pixels", needs=("pixels",), **options)
-    with pytest.raises(
-        ValueError, match="already registered under this name. Received: name='fid'"
-    ):
-        register_metric("fid", **options)(lambda inputs: 0.0)
-
-
-# A metric in a new file of keras_gans/metrics/, and nothing else: two values
-# computed together (as precision and recall are), one of them conditional.
-NEW_METRIC_FILE = """
-import numpy as np
-
-from keras_gans.metrics.registry import register_metric
-
-CALLS = []
-
-
-@register_metric(
-    "labelhit",
-    title="label hits",
-    lower_is_better=False,
-    needs=("logits", "labels"),
-    compares="of {extractor} on {num_images} images",
-    output=1,
-)
-@register_metric(
-    "meanlogit",
-    title="mean logit",
-    lower_is_better=True,
-    needs=("logits",),
-    compares="of {extractor} on {num_images} images of {dataset}",
-    output=0,
-    order=15,
-)
-def _both(inputs):
-    CALLS.append(inputs.num_images)
-    logits = inputs.generated.logits
-    hits = np.mean(np.argmax(logits, 1) == inputs.labels) if inputs.labels is not None else -1
-    return float(logits.mean()), float(hits)
-"""
-
-
-def test_one_new_file_adds_a_metric_everywhere(
-    scratch_registry, monkeypatch, tmp_path, extractor, conditional_model
-):
-    """The file is found by the registry; protocols, Evaluator, defaults and callbacks use it."""
-    (tmp_path / "new_metric_for_test.py").write_text(textwrap.dedent(NEW_METRIC_FILE))
-    monkeypatch.setattr(kg.metrics, "__path__", [*kg.metrics.__path__, str(tmp_path)])
-    monkeypatch.setattr(registry, "_discovered", False)
-    monkeypatch.delitem(sys.modules, "keras_gans.metrics.new_metric_for_test", raising=False)
-    try:
-        names = list(registered_metrics())
-        module = sys.modules["keras_gans.metrics.new_metric_for_test"]
-    finally:
-        sys.modules.pop("keras_gans.metrics.new_metric_for_test", None)
-    assert names == [
-        "fid", "meanlogit", "kid", "is", "precision", "recall", "accuracy",
-        "psnr", "ssim", "l1", "labelhit",
-    ]  # fmt: skip
-    assert "meanlogit (mean logit, lower is better)" in describe_metrics()
-    assert [p.metric for p in default_protocols("x", 100)][:2] == ["fid", "meanlogit"]
-    assert "labelhit" not in [p.metric for p in default_protocols("x", 100)]
-    assert "labelhit_fashion_classifier_50k" in PROTOCOLS  # the dataset's own classifier...
-    assert "labelhit_inception_50k" not in PROTOCOLS  # ...not ImageNet's classes
-    protocol = get_protocol("meanlogit_tiny_classifier_60")
-    assert protocol.describe("array", "train") == (
-        "mean logit (lower is better) of tiny_classifier on 60 images of array"
-    )
-
-    names = ["labelhit_tiny_classifier_60", "meanlogit_tiny_classifier_60"]
-    evaluator = Evaluator(
-        names, dataset=tiny_images(8), extractors={"tiny_classifier": extractor}, cache_dir=None
-    )
-    values = evaluator.evaluate(conditional_model)
-    assert module.CALLS == [60]  # one computation for both metrics
-    labels = np.arange(60) % NUM_CLASSES
-    z = latent_vectors(60, conditional_model.latent_dim, 0)
-    _, logits = extractor(conditional_model.generate_from_latent(z, labels))
-    assert values == {
-        "labelhit_tiny_classifier_60": pytest.approx(conditional_accuracy(logits, labels)),
-        "meanlogit_tiny_classifier_60": pytest.approx(float(logits.mean()), rel=1e-5),
-    }
-    with pytest.raises(
-        ValueError,
-        match=r"labelhit_tiny_classifier_60 \(label hits\) is for conditional models. Received",
-    ):
-        Evaluator(names, extractors={"tiny_classifier": extractor}).check_model(tiny_model(kg.GAN))
-    # A callback monitors any registered metric, in the registered direction.
-    callback = GenerativeMetricCallback("meanlogit", extractor=extractor, num_images=60)
-    assert callback.name == "meanlogit_tiny_classifier_60" and callback.mode == "min"
-    assert GenerativeMetricCallback("precision", extractor=extractor).mode == "max"
