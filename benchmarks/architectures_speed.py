@@ -37,7 +37,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from clocks import loop_rate, steady_rate  # noqa: E402
+from clocks import loop_rate, round_ratios, steady_rate  # noqa: E402
 
 from keras_gans.presets import PRESETS, build_model  # noqa: E402
 
@@ -190,7 +190,7 @@ def main():
         for _ in range(args.rounds):
             rates["library"].append(steady_rate(library, dataset, args.steps, args.warmup, batch))
             rates["loop"].append(loop_rate(step, dataset, args.steps, args.warmup, batch))
-        ratios = [a / b for a, b in zip(rates["library"], rates["loop"], strict=True)]
+        ratios = round_ratios(rates["library"], rates["loop"])
         line = "".join(
             f"{statistics.median(v):10.1f} [{min(v):.1f}, {max(v):.1f}]" for v in rates.values()
         )

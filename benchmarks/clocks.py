@@ -4,8 +4,9 @@ Rates are images/s: `steady_rate` times one `fit` after its first steps
 (callback `StepClock`), `loop_rate` a hand-written step in a Python loop,
 `short_fit_rate` whole short `fit` calls (`IteratorDeletionClock` times the
 deletion of `fit`'s data iterator). Contenders run in alternating rounds; their
-round-by-round ratios are summarised as median [min, max] (`ratio_spread`) and
-as the median with its 95% bootstrap interval (`median_interval`).
+round-by-round ratios (`round_ratios`) are summarised as median [min, max]
+(`ratio_spread`) and as the median with its 95% bootstrap interval
+(`median_interval`, printed for every contender by `print_median_intervals`).
 """
 
 import statistics
@@ -86,6 +87,11 @@ def short_fit_rate(model, dataset, steps, batch_size, deletion):
     return steps * batch_size / (time.perf_counter() - start)
 
 
+def round_ratios(values, base):
+    """Each round's rate over the baseline's in the same round."""
+    return [v / b for v, b in zip(values, base, strict=True)]
+
+
 def spread(values):
     return f"{statistics.median(values):7.1f} [{min(values):.1f}, {max(values):.1f}]"
 
@@ -100,3 +106,10 @@ def median_interval(ratios, resamples=2000, seed=0):
     draws = np.random.default_rng(seed).choice(ratios, (resamples, len(ratios)))
     low, high = np.percentile(np.median(draws, axis=1), [2.5, 97.5])
     return f"{np.median(ratios):.3f}x (95% CI {low:.3f}-{high:.3f})"
+
+
+def print_median_intervals(rates, base, against, width):
+    """Prints each contender's `median_interval` of its round ratios to `base`."""
+    print(f"\nmedian ratio to {against}, 95% bootstrap CI over rounds:")
+    for label, values in rates.items():
+        print(f"{label:{width}s} {median_interval(round_ratios(values, base))}", flush=True)

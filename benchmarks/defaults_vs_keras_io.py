@@ -43,6 +43,7 @@ import time
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import keras  # noqa: E402
+from clocks import round_ratios  # noqa: E402
 from keras import layers  # noqa: E402
 from reuse_fakes import METRICS, Sampler  # noqa: E402
 from throughput import LATENT_DIM, KerasIOGAN  # noqa: E402
@@ -164,7 +165,7 @@ def time_rounds(rounds, images_per_fit=9_600):
             timed_steps = steps - steps // 10
             if round_:
                 epoch_s[batch_size].append(clock.seconds / timed_steps * 60_000 / batch_size)
-    ratios = [a / b for a, b in zip(epoch_s[32], epoch_s[128], strict=True)]
+    ratios = round_ratios(epoch_s[32], epoch_s[128])
     for batch_size, seconds in epoch_s.items():
         median = statistics.median(seconds)
         print(f"batch {batch_size:3d}: {median:5.1f} s per epoch of steps (median of {rounds})")

@@ -31,7 +31,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import image_to_image_throughput as hand_written  # noqa: E402
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from clocks import median_interval, ratio_spread, spread, steady_rate  # noqa: E402
+from clocks import (  # noqa: E402
+    print_median_intervals,
+    ratio_spread,
+    round_ratios,
+    spread,
+    steady_rate,
+)
 from image_to_image_scoring import header  # noqa: E402
 from image_to_image_throughput import CONFIGS, TutorialModel, library  # noqa: E402
 
@@ -102,12 +108,9 @@ def main():
           f"{args.steps} steps after {args.warmup}, {args.rounds} rounds")  # fmt: skip
     print(f"{'contender':28s} {'images/s median [min, max]':>28s} {'vs tutorial':>22s}")
     for label, values in rates.items():
-        ratio = ratio_spread([v / b for v, b in zip(values, base, strict=True)])
+        ratio = ratio_spread(round_ratios(values, base))
         print(f"{label:28s} {spread(values):>28s} {ratio:>22s}", flush=True)
-    print("\nmedian ratio to the tutorial, 95% bootstrap CI over rounds:")
-    for label, values in rates.items():
-        ratios = [v / b for v, b in zip(values, base, strict=True)]
-        print(f"{label:28s} {median_interval(ratios)}", flush=True)
+    print_median_intervals(rates, base, "the tutorial", 28)
     print(f"\nwall time {time.perf_counter() - started:.0f} s; "
           f"load average at end {os.getloadavg()[0]:.2f}")  # fmt: skip
 

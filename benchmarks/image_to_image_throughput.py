@@ -46,7 +46,14 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from clocks import loop_rate, median_interval, ratio_spread, spread, steady_rate  # noqa: E402
+from clocks import (  # noqa: E402
+    loop_rate,
+    print_median_intervals,
+    ratio_spread,
+    round_ratios,
+    spread,
+    steady_rate,
+)
 from image_to_image import SETTINGS  # noqa: E402
 from image_to_image_scoring import header as results_header  # noqa: E402
 
@@ -332,15 +339,11 @@ def main():
         print(f"{'contender':36s} {'images/s median [min, max]':>28s}{header}")
         for label, values in rates.items():
             ratios = "".join(
-                f"{ratio_spread([v / b for v, b in zip(values, base, strict=True)]):>24s}"
-                for base in baselines.values()
+                f"{ratio_spread(round_ratios(values, base)):>24s}" for base in baselines.values()
             )
             print(f"{label:36s} {spread(values):>28s}{ratios}", flush=True)
         loop = rates["tutorial tf.function loop"]
-        print("\nmedian ratio to the tutorial tf.function loop, 95% bootstrap CI over rounds:")
-        for label, values in rates.items():
-            ratios = [v / b for v, b in zip(values, loop, strict=True)]
-            print(f"{label:36s} {median_interval(ratios)}", flush=True)
+        print_median_intervals(rates, loop, "the tutorial tf.function loop", 36)
     print(f"\nwall time {time.perf_counter() - started:.0f} s; "
           f"load average at end {os.getloadavg()[0]:.2f}")  # fmt: skip
 

@@ -58,6 +58,7 @@ from clocks import (  # noqa: E402
     IteratorDeletionClock,
     loop_rate,
     ratio_spread,
+    round_ratios,
     short_fit_rate,
     spread,
     steady_rate,
@@ -323,13 +324,12 @@ def main():
     print(f"\n1. Steady state: {args.steps} steps after {args.warmup}, {args.rounds} rounds")
     print(f"{'contender':34s} {'images/s median [min, max]':>28s} {'vs keras.io':>22s}  first fit")
     for name, values in rates.items():
-        ratio = ratio_spread([v / b for v, b in zip(values, baseline, strict=True)])
+        ratio = ratio_spread(round_ratios(values, baseline))
         first = f"{first_fit[name]:6.1f} s" if name in first_fit else ""
         print(f"{name:34s} {spread(values):>28s} {ratio:>22s}  {first}")
     library = rates["GAN.fit defaults"]
     for loop in ("tf.function loop, fakes reused", "tf.function loop, same logs"):
-        ratios = [a / b for a, b in zip(library, rates[loop], strict=True)]
-        print(f"GAN.fit defaults vs {loop}: {ratio_spread(ratios)}")
+        print(f"GAN.fit defaults vs {loop}: {ratio_spread(round_ratios(library, rates[loop]))}")
 
     # === 2. Repeated short fits ===
     short = {
@@ -353,7 +353,7 @@ def main():
     print(f"{'contender':32s} {'images/s median [min, max]':>30s} {'vs keras.io':>22s}  "
           "iterator deletion mean")  # fmt: skip
     for name, values in short_rates.items():
-        ratio = ratio_spread([v / b for v, b in zip(values, baseline, strict=True)])
+        ratio = ratio_spread(round_ratios(values, baseline))
         deleting = statistics.mean(deletions[name].seconds)
         print(f"{name:32s} {spread(values):>30s} {ratio:>22s}  {deleting:6.3f} s")
 
