@@ -18,6 +18,7 @@ tf.config.set_logical_device_configuration(_cpus[0], [tf.config.LogicalDeviceCon
 tf.config.experimental.enable_op_determinism()
 
 import keras  # noqa: E402
+from helpers import tiny_extractor  # noqa: E402
 
 import keras_gans as kg  # noqa: E402
 
@@ -178,6 +179,13 @@ def trained():
         return _TRAINED[model_class]
 
     return get
+
+
+@pytest.fixture(scope="session")
+def extractor():
+    """One untrained tiny classifier on `IMAGE_SHAPE` images of `NUM_CLASSES` classes, as a
+    feature extractor for the metrics' tests; built once, its traced forward pass shared."""
+    return tiny_extractor(IMAGE_SHAPE, NUM_CLASSES)
 
 
 def latent_and_labels(conditional):

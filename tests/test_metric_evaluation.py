@@ -41,12 +41,6 @@ from keras_gans.metrics import (
 
 
 @pytest.fixture(scope="module")
-def extractor():
-    """One untrained tiny classifier for the module: its traced forward pass is shared."""
-    return tiny_extractor(IMAGE_SHAPE, NUM_CLASSES)
-
-
-@pytest.fixture(scope="module")
 def conditional_model():
     return tiny_model(kg.ConditionalGAN)
 

@@ -22,11 +22,6 @@ from keras_gans.metrics import (
 )
 
 
-@pytest.fixture(scope="module")
-def extractor():
-    return tiny_extractor(IMAGE_SHAPE, NUM_CLASSES)
-
-
 class ConstantGenerator:
     """A stand-in generator whose every pixel is `value` (NaN: a diverged generator)."""
 
