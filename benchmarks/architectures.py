@@ -71,8 +71,9 @@ class Budget(keras.callbacks.Callback):
 def variant(name):
     """`(preset, compile kwargs, build_model kwargs)` of a contender: a preset, or one
     with options after `+`: `dcgan+label_smoothing=0.1+instance_noise=0.1`. `d_lr=X`
-    gives D `Adam(X, beta_1=0.5)`; `ema_decay=X` goes to `build_model`, `g_filters=N` builds
-    the preset's generator with `filters=N` (see `build`); the rest go to `compile`."""
+    gives D `Adam(X, beta_1=0.5)`; `ema_decay=X` goes to `build_model`; `g_<argument>=X`
+    builds the preset's generator with `<argument>=X` (`g_filters=256`,
+    `g_upsampling="nearest"`; see `build`); the rest go to `compile`. Values are JSON."""
     preset, *options = name.split("+")
     kwargs, model_kwargs = dict(PRESETS[preset].compile_kwargs), {}
     for option in options:
@@ -81,21 +82,21 @@ def variant(name):
             kwargs["d_optimizer"] = keras.optimizers.Adam(float(value), beta_1=0.5)
         elif key == "ema_decay":
             model_kwargs[key] = float(value)
-        elif key == "g_filters":
-            model_kwargs[key] = int(value)
+        elif key.startswith("g_"):
+            model_kwargs.setdefault("generator_kwargs", {})[key[2:]] = json.loads(value)
         else:
             kwargs[key] = json.loads(value)
     return preset, kwargs, model_kwargs
 
 
-def build(preset, image_shape, seed, g_filters=None, **kwargs):
-    """`build_model(preset, ...)`, or, with `g_filters`, the same model (unconditional,
-    latent size 128) whose generator is built with `filters=g_filters`."""
-    if g_filters is None:
+def build(preset, image_shape, seed, generator_kwargs=None, **kwargs):
+    """`build_model(preset, ...)`, or, with `generator_kwargs`, the same model (unconditional,
+    latent size 128) whose generator is built with those arguments."""
+    if not generator_kwargs:
         return build_model(preset, image_shape, seed=seed, **kwargs)
     recipe = PRESETS[preset]
     return recipe.model_class(
-        recipe.generator(128, image_shape, filters=g_filters),
+        recipe.generator(128, image_shape, **generator_kwargs),
         recipe.discriminator(image_shape),
         latent_dim=128,
         seed=seed,

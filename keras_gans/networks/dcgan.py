@@ -24,13 +24,13 @@ from keras import layers
 
 from keras_gans.layers import VirtualBatchNormalization
 from keras_gans.networks.arguments import check_choice
-from keras_gans.networks.image_layer import upsampling_image_layer
 from keras_gans.networks.minibatch import (
     add_minibatch_discrimination,
     add_minibatch_stddev,
     check_minibatch,
 )
 from keras_gans.networks.shapes import check_image_shape, downsampling_steps
+from keras_gans.networks.upsampling import check_upsampling, upsample, upsampled_image
 
 _NORMALIZATIONS = {
     # Synchronized: under a `tf.distribute` strategy the statistics are those of
@@ -56,8 +56,9 @@ def dcgan_generator(
     image_shape,
     num_classes=None,
     filters=None,
-    kernel_size=4,
+    kernel_size=None,
     normalization="batch",
+    upsampling="transpose",
     name="generator",
 ):
     """Builds a DCGAN generator: z -> Dense -> reshape -> [ConvT, BN, ReLU]* -> tanh.
@@ -71,7 +72,9 @@ def dcgan_generator(
         filters: int, channels at the lowest resolution, halved at every
             upsampling. Defaults to `32 * 2**stages` (128 for 28x28, 256 for
             32x32, 512 for 64x64), so the last hidden layer has 64 channels.
-        kernel_size: int, transposed-convolution kernel size. Defaults to `4`.
+        kernel_size: int, kernel size of the upsampling convolutions.
+            Defaults to `None`: 4 for transposed convolutions, 3 for
+            resize-convolutions.
         normalization: `"batch"` (DCGAN's `BatchNormalization`) or
             `"virtual_batch"`: every BatchNorm becomes a
             `kg.layers.VirtualBatchNormalization` (Salimans et al. 2016), so
@@ -81,6 +84,12 @@ def dcgan_generator(
             noise, and labels in a conditional generator, so the reference
             holds label-conditioned activations) and saves them as
             non-trainable weights. Defaults to `"batch"`.
+        upsampling: `"transpose"` (DCGAN's stride-2 transposed
+            convolutions), or `"nearest"` / `"bilinear"`: resize-convolutions,
+            a resize by 2 then a convolution, which cannot draw the
+            checkerboard artefacts of transposed convolutions (Odena et al.
+            2016; `keras_gans.networks.upsampling.py`). Defaults to
+            `"transpose"`.
         name: model name. Defaults to `"generator"`.
 
     Returns:
@@ -97,11 +106,14 @@ def dcgan_generator(
         Radford et al., "Unsupervised Representation Learning with Deep
         Convolutional Generative Adversarial Networks", ICLR 2016;
         Salimans et al., "Improved Techniques for Training GANs", NeurIPS
-        2016 (virtual batch normalisation).
+        2016 (virtual batch normalisation);
+        Odena, Dumoulin & Olah, "Deconvolution and Checkerboard Artifacts",
+        Distill 2016 (resize-convolutions).
     """
     height, width, channels = check_image_shape(image_shape)
     _check_num_classes(num_classes)
     norm = _NORMALIZATIONS[check_choice("normalization", normalization, GENERATOR_NORMALIZATIONS)]
+    kernel_size = check_upsampling(upsampling, kernel_size)
     steps = downsampling_steps(height, width)
     base_h, base_w = height >> steps, width >> steps
     filters = filters or 32 * 2**steps
@@ -120,17 +132,10 @@ def dcgan_generator(
     x = layers.Reshape((base_h, base_w, filters), name="reshape")(x)
     for i in range(steps - 1):
         filters = max(filters // 2, 16)
-        x = layers.Conv2DTranspose(
-            filters,
-            kernel_size,
-            strides=2,
-            padding="same",
-            use_bias=False,
-            name=f"up{i + 1}_conv",
-        )(x)
+        x = upsample(x, filters, kernel_size, upsampling, f"up{i + 1}_conv", use_bias=False)
         x = norm(f"up{i + 1}_bn")(x)
         x = layers.ReLU(name=f"up{i + 1}_relu")(x)
-    images = upsampling_image_layer(channels, kernel_size)(x)
+    images = upsampled_image(x, channels, kernel_size, upsampling)
     return keras.Model(inputs, images, name=name)
 
 

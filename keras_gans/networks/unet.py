@@ -9,9 +9,9 @@ from keras_gans.layers.always_on_dropout import AlwaysOnDropout
 from keras_gans.layers.arguments import check_positive_int
 from keras_gans.layers.global_batch_dropout import GlobalBatchDropout
 from keras_gans.networks.halvings import check_image_size, halvings
-from keras_gans.networks.image_layer import upsampling_image_layer
 from keras_gans.networks.normalization import add_normalization, check_normalization
 from keras_gans.networks.shapes import check_image_shape
+from keras_gans.networks.upsampling import check_upsampling, upsample, upsampled_image
 
 MAX_AUTO_DOWNSAMPLES = 8  # the paper's 256 -> 1
 DROPOUT_BLOCKS = 3  # CD512-CD1024-CD1024: dropout in the first three decoder blocks
@@ -54,6 +54,7 @@ def unet_generator(
     normalization="batch",
     dropout=0.5,
     dropout_at_inference=False,
+    upsampling="transpose",
     name="generator",
 ):
     """Builds the pix2pix U-Net: source image -> translated image of the same size.
@@ -94,6 +95,11 @@ def unet_generator(
             none. Defaults to `0.5` (the paper).
         dropout_at_inference: bool, whether dropout also applies outside
             training, as in the paper. Defaults to `False`.
+        upsampling: `"transpose"` (the paper's 4x4 transposed
+            convolutions), or `"nearest"` / `"bilinear"`: 3x3
+            resize-convolutions, against checkerboard artefacts (Odena et
+            al. 2016; `keras_gans.networks.upsampling.py`). Defaults to
+            `"transpose"`.
         name: model name. Defaults to `"generator"`.
 
     Returns:
@@ -112,7 +118,9 @@ def unet_generator(
         Isola et al., "Image-to-Image Translation with Conditional
         Adversarial Networks", CVPR 2017, section 3.2.1 and appendix 6.1;
         Ronneberger et al., "U-Net: Convolutional Networks for Biomedical
-        Image Segmentation", MICCAI 2015.
+        Image Segmentation", MICCAI 2015;
+        Odena, Dumoulin & Olah, "Deconvolution and Checkerboard Artifacts",
+        Distill 2016 (resize-convolutions).
     """
     height, width, channels = check_image_shape(image_shape)
     if output_channels is None:
@@ -120,6 +128,7 @@ def unet_generator(
     output_channels = check_positive_int("output_channels", output_channels)
     filters = check_positive_int("filters", filters)
     check_normalization(normalization)
+    kernel_size = check_upsampling(upsampling, None)
     _check_dropout(dropout, dropout_at_inference)
     depth = _depth((height, width, channels), num_downsamples)
     dropout_layer = AlwaysOnDropout if dropout_at_inference else GlobalBatchDropout
@@ -143,18 +152,14 @@ def unet_generator(
 
     # Up block k (k = 1 deepest) doubles the size back to that of skip depth - 1 - k.
     for k, skip in enumerate(reversed(skips[:-1]), start=1):
-        x = layers.Conv2DTranspose(
-            skip.shape[-1],
-            4,
-            strides=2,
-            padding="same",
+        x = upsample(
+            x, skip.shape[-1], kernel_size, upsampling, f"up{k}_conv",
             use_bias=normalization is None,
-            name=f"up{k}_conv",
-        )(x)
+        )  # fmt: skip
         x = add_normalization(x, normalization, f"up{k}_norm")
         if dropout > 0 and k <= DROPOUT_BLOCKS:
             x = dropout_layer(dropout, name=f"up{k}_dropout")(x)
         x = layers.ReLU(name=f"up{k}_relu")(x)
         x = layers.Concatenate(name=f"up{k}_skip")([x, skip])
-    images = upsampling_image_layer(output_channels, 4)(x)
+    images = upsampled_image(x, output_channels, kernel_size, upsampling)
     return keras.Model(source, images, name=name)
