@@ -72,8 +72,9 @@ def variant(name):
     """`(preset, compile kwargs, build_model kwargs)` of a contender: a preset, or one
     with options after `+`: `dcgan+label_smoothing=0.1+instance_noise=0.1`. `d_lr=X`
     gives D `Adam(X, beta_1=0.5)`; `ema_decay=X` goes to `build_model`; `g_<argument>=X`
-    builds the preset's generator with `<argument>=X` (`g_filters=256`,
-    `g_upsampling="nearest"`; see `build`); the rest go to `compile`. Values are JSON."""
+    and `d_<argument>=X` build the preset's generator or discriminator with
+    `<argument>=X` (`g_filters=256`, `g_upsampling="nearest"`, `d_normalization="layer"`;
+    see `build`); the rest go to `compile`. Values are JSON."""
     preset, *options = name.split("+")
     kwargs, model_kwargs = dict(PRESETS[preset].compile_kwargs), {}
     for option in options:
@@ -82,22 +83,23 @@ def variant(name):
             kwargs["d_optimizer"] = keras.optimizers.Adam(float(value), beta_1=0.5)
         elif key == "ema_decay":
             model_kwargs[key] = float(value)
-        elif key.startswith("g_"):
-            model_kwargs.setdefault("generator_kwargs", {})[key[2:]] = json.loads(value)
+        elif key[:2] in ("g_", "d_"):
+            networks = "generator_kwargs" if key[0] == "g" else "discriminator_kwargs"
+            model_kwargs.setdefault(networks, {})[key[2:]] = json.loads(value)
         else:
             kwargs[key] = json.loads(value)
     return preset, kwargs, model_kwargs
 
 
-def build(preset, image_shape, seed, generator_kwargs=None, **kwargs):
-    """`build_model(preset, ...)`, or, with `generator_kwargs`, the same model (unconditional,
-    latent size 128) whose generator is built with those arguments."""
-    if not generator_kwargs:
+def build(preset, image_shape, seed, generator_kwargs=None, discriminator_kwargs=None, **kwargs):
+    """`build_model(preset, ...)`, or, with `generator_kwargs` or `discriminator_kwargs`, the
+    same model (unconditional, latent size 128) whose networks are built with them."""
+    if not generator_kwargs and not discriminator_kwargs:
         return build_model(preset, image_shape, seed=seed, **kwargs)
     recipe = PRESETS[preset]
     return recipe.model_class(
-        recipe.generator(128, image_shape, **generator_kwargs),
-        recipe.discriminator(image_shape),
+        recipe.generator(128, image_shape, **(generator_kwargs or {})),
+        recipe.discriminator(image_shape, **(discriminator_kwargs or {})),
         latent_dim=128,
         seed=seed,
         **{**recipe.model_kwargs, **kwargs},
