@@ -88,7 +88,7 @@ def dcgan_generator(
             convolutions), or `"nearest"` / `"bilinear"`: resize-convolutions,
             a resize by 2 then a convolution, which cannot draw the
             checkerboard artefacts of transposed convolutions (Odena et al.
-            2016; `keras_gans.networks.upsampling.py`). Defaults to
+            2016; `keras_gans/networks/upsampling.py`). Defaults to
             `"transpose"`.
         name: model name. Defaults to `"generator"`.
 

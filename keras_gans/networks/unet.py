@@ -98,7 +98,7 @@ def unet_generator(
         upsampling: `"transpose"` (the paper's 4x4 transposed
             convolutions), or `"nearest"` / `"bilinear"`: 3x3
             resize-convolutions, against checkerboard artefacts (Odena et
-            al. 2016; `keras_gans.networks.upsampling.py`). Defaults to
+            al. 2016; `keras_gans/networks/upsampling.py`). Defaults to
             `"transpose"`.
         name: model name. Defaults to `"generator"`.
 
