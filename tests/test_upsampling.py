@@ -19,8 +19,9 @@ def _interior_spread(upsampling, kernel_size):
 
 
 def test_a_resize_convolution_draws_no_checkerboard_where_a_transposed_one_does():
-    # Odena et al. 2016: a 3x3 transposed convolution of stride 2 overlaps every other
-    # output pixel twice, so a constant input comes out as a checkerboard.
+    # Odena et al. 2016: a 3x3 transposed convolution of stride 2 sums 1, 2 or 4 kernel
+    # taps into an output pixel, by the pixel's position, so a constant input comes out
+    # as a checkerboard.
     assert _interior_spread("transpose", 3) > 1.0
     for upsampling in ("nearest", "bilinear"):
         assert _interior_spread(upsampling, 3) == 0.0
