@@ -61,7 +61,7 @@ def dcgan_generator(
     upsampling="transpose",
     name="generator",
 ):
-    """Builds a DCGAN generator: z -> Dense -> reshape -> [ConvT, BN, ReLU]* -> tanh.
+    """Builds a DCGAN generator: z -> Dense -> reshape -> [upsample, BN, ReLU]* -> tanh.
 
     Args:
         latent_dim: int, size of the latent vector z.
