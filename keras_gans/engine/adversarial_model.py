@@ -18,6 +18,7 @@ from keras_gans.engine.player_optimizers import PlayerOptimizers, resolve_optimi
 from keras_gans.engine.saved_state import SavedState
 from keras_gans.engine.trackers import Trackers
 from keras_gans.engine.update_order import check_update_order
+from keras_gans.tricks.trick import check_count
 
 KERAS_COMPILE_ARGUMENTS = ("jit_compile", "steps_per_execution", "run_eagerly", "auto_scale_loss")
 
@@ -174,6 +175,7 @@ class AdversarialModel(AdversarialSteps, SavedState, keras.Model):
         augment=None,
         reuse_fakes=True,
         simultaneous_updates=False,
+        diagnostics_every_n_steps=1,
         **kwargs,
     ):
         """Configures the model for training: optimizers, the loss, the tricks.
@@ -210,6 +212,12 @@ class AdversarialModel(AdversarialSteps, SavedState, keras.Model):
                 per step. Needs `critic_steps=1`. Defaults to `False`: D is
                 updated first and judges the fakes again for G's loss, as in
                 the papers' reference code.
+            diagnostics_every_n_steps: int >= 1. The diagnostics that
+                `kg.callbacks.TrainingMonitor` reads (both gradient norms and
+                `diversity`) are measured on the first step of each epoch and
+                every N-th step, and logged as the mean over those steps: on
+                large networks the norms cost a few % of a step. Defaults to
+                `1` (every step; always so under several replicas).
             **kwargs: the tricks' options (`kg.tricks.OPTIONS`: e.g.
                 `r1_penalty=10.0`, `r1_every_n_steps=16`, `feature_matching=1.0`,
                 `gradient_penalty=10.0`), and `jit_compile`,
@@ -227,12 +235,13 @@ class AdversarialModel(AdversarialSteps, SavedState, keras.Model):
         if unexpected:
             raise ValueError(
                 f"{type(self).__name__}.compile() takes d_optimizer, g_optimizer, loss, "
-                "label_smoothing, tricks, augment, reuse_fakes, simultaneous_updates, the "
-                "tricks' options "
+                "label_smoothing, tricks, augment, reuse_fakes, simultaneous_updates, "
+                "diagnostics_every_n_steps, the tricks' options "
                 f"{sorted(tricks_module.OPTIONS)} and {list(KERAS_COMPILE_ARGUMENTS)}. "
                 f"Received unexpected arguments: {unexpected}"
             )
         check_update_order(self, reuse_fakes, simultaneous_updates)
+        every = check_count(diagnostics_every_n_steps, "diagnostics_every_n_steps")
         optimizers = self._compile_optimizers(d_optimizer, g_optimizer, keras_kwargs)
         self.adversarial_loss = losses_module.get(
             self.default_loss if loss == "auto" else loss, label_smoothing=label_smoothing
@@ -247,6 +256,7 @@ class AdversarialModel(AdversarialSteps, SavedState, keras.Model):
         _check_tricks(given)
         self.reuse_fakes = bool(reuse_fakes)
         self.simultaneous_updates = bool(simultaneous_updates)
+        self.diagnostics_every_n_steps = every
         self._compile_kwargs = dict(keras_kwargs)
         self._given_tricks = list(given)
         super().compile(optimizer=None, **keras_kwargs)
@@ -306,7 +316,8 @@ class AdversarialModel(AdversarialSteps, SavedState, keras.Model):
             "label_smoothing": self.adversarial_loss.label_smoothing,
             "reuse_fakes": self.reuse_fakes,
             "simultaneous_updates": self.simultaneous_updates,
-            "tricks": [_serialize_trick(trick) for trick in self._given_tricks],
+            "diagnostics_every_n_steps": self.diagnostics_every_n_steps,
+            "tricks": [keras.saving.serialize_keras_object(t) for t in self._given_tricks],
             **self._compile_kwargs,
         }
 
@@ -386,7 +397,3 @@ def _check_tricks(tricks):
                 f"twice in `tricks`). Received: {seen[type(trick)]!r} and {trick!r}."
             )
         seen[type(trick)] = trick
-
-
-def _serialize_trick(trick):
-    return keras.saving.serialize_keras_object(trick)

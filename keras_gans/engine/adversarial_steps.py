@@ -27,7 +27,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans import mixed_precision
-from keras_gans.engine.diagnostics import feature_diversity, gradient_norm
+from keras_gans.engine.diagnostics import due, feature_diversity, gradient_norm, measured
 from keras_gans.engine.forward import sum_of_gradients
 
 
@@ -102,16 +102,18 @@ class AdversarialSteps:
             if len(states) > 1:
                 logs["d_loss" + state.suffix] = part + terms
             judged = self.adversarial_loss.discriminator_logs(real_logits, fake_logits)
-            # On the images themselves: D's features depend on its batch statistics.
-            judged["diversity"] = feature_diversity(state.real, fake)
             logs.update({name + state.suffix: value for name, value in judged.items()})
+            # On the images themselves: D's features depend on its batch statistics.
+            name = "diversity" + state.suffix
+            logs[name] = measured(
+                due(self, name), lambda s=state, f=fake: feature_diversity(s.real, f)
+            )
             logs.update(term_logs)
         return loss, logs
 
     def update_discriminator(self, gradients, loss, logs):
         """Applies D's `gradients`, runs the after-D hooks, logs; returns the logs."""
-        variables = self.player_variables("discriminator")
-        norm = self.apply_gradients(gradients, variables, self.optimizers["discriminator"])
+        norm = self.apply_gradients(gradients, "discriminator")
         logs = {"d_loss": loss, **logs, "d_grad_norm": norm, **self.after_discriminator_step()}
         self.trackers.update(logs)
         return logs
@@ -169,8 +171,7 @@ class AdversarialSteps:
 
     def update_generator(self, gradients, loss, logs):
         """Applies G's `gradients`, runs the after-G hooks (EMA), logs; returns the logs."""
-        variables = self.player_variables("generator")
-        norm = self.apply_gradients(gradients, variables, self.optimizers["generator"])
+        norm = self.apply_gradients(gradients, "generator")
         logs = {"g_loss": loss, **logs, "g_grad_norm": norm, **self.after_generator_step()}
         self.trackers.update(logs)
         return logs
@@ -217,18 +218,25 @@ class AdversarialSteps:
 
     # === Shared ===
 
-    @staticmethod
-    def apply_gradients(gradients, variables, optimizer):
-        """Applies `gradients` (of the scaled loss); returns their norm (logged).
+    def apply_gradients(self, gradients, player):
+        """Applies `player`'s `gradients` (of the scaled loss); returns their norm (logged).
 
         Under a `LossScaleOptimizer` the logged norm is that of the loss's own
-        (unscaled) gradient, and 0 on a step skipped for overflow.
+        (unscaled) gradient, and 0 on a step skipped for overflow. On a step
+        that does not measure the diagnostics (`diagnostics_every_n_steps`),
+        a `Sampled` 0 of weight 0.
         """
+        variables, optimizer = self.player_variables(player), self.optimizers[player]
         scale = mixed_precision.loss_scale(optimizer)  # before the update changes it
+        is_due = due(self, f"{player[0]}_grad_norm")  # before the update counts this step
         gradients = mixed_precision.skip_together(gradients, optimizer)
         optimizer.apply_gradients(zip(gradients, variables, strict=True))
-        norm = gradient_norm(mixed_precision.unscale(gradients, scale))
-        return mixed_precision.applied_norm(norm, optimizer)
+        return measured(
+            is_due,
+            lambda: mixed_precision.applied_norm(
+                gradient_norm(mixed_precision.unscale(gradients, scale)), optimizer
+            ),
+        )
 
     def after_discriminator_step(self):
         """Runs after every discriminator update; returns values to log. Runs the tricks' hooks."""

@@ -17,6 +17,7 @@ import tensorflow as tf
 # checks that the callbacks still find them.
 from keras.src.trainers.compile_utils import MetricsList
 
+from keras_gans.engine.diagnostics import Sampled
 from keras_gans.losses import unscale_for_logging
 
 # Quantities that are better high. Everything else a step logs (losses,
@@ -93,9 +94,16 @@ class Trackers:
         return self._means[name]
 
     def update(self, results):
-        """Adds one step's `{name: global-batch mean}` to the running means."""
+        """Adds one step's `{name: global-batch mean}` to the running means.
+
+        A `Sampled` value (a diagnostic this step may not have measured) is
+        added with its weight, 0 when it was not measured.
+        """
         for name, value in results.items():
-            self.get(name).update_state(unscale_for_logging(value))
+            weight = None
+            if isinstance(value, Sampled):
+                value, weight = value
+            self.get(name).update_state(unscale_for_logging(value), sample_weight=weight)
 
     def results(self, names=None):
         """`{name: running mean}` of every tracker (or of `names`)."""
