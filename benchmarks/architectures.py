@@ -73,8 +73,9 @@ def variant(name):
     with options after `+`: `dcgan+label_smoothing=0.1+instance_noise=0.1`. `d_lr=X`
     gives D `Adam(X, beta_1=0.5)`; `ema_decay=X` goes to `build_model`; `g_<argument>=X`
     and `d_<argument>=X` build the preset's generator or discriminator with
-    `<argument>=X` (`g_filters=256`, `g_upsampling="nearest"`, `d_normalization="layer"`;
-    see `build`); the rest go to `compile`. Values are JSON."""
+    `<argument>=X` (`g_filters=256`, `g_upsampling="nearest"`, `d_normalization="layer"`:
+    `build_model`'s `generator_options` and `discriminator_options`); the rest go to
+    `compile`. Values are JSON."""
     preset, *options = name.split("+")
     kwargs, model_kwargs = dict(PRESETS[preset].compile_kwargs), {}
     for option in options:
@@ -84,26 +85,11 @@ def variant(name):
         elif key == "ema_decay":
             model_kwargs[key] = float(value)
         elif key[:2] in ("g_", "d_"):
-            networks = "generator_kwargs" if key[0] == "g" else "discriminator_kwargs"
+            networks = "generator_options" if key[0] == "g" else "discriminator_options"
             model_kwargs.setdefault(networks, {})[key[2:]] = json.loads(value)
         else:
             kwargs[key] = json.loads(value)
     return preset, kwargs, model_kwargs
-
-
-def build(preset, image_shape, seed, generator_kwargs=None, discriminator_kwargs=None, **kwargs):
-    """`build_model(preset, ...)`, or, with `generator_kwargs` or `discriminator_kwargs`, the
-    same model (unconditional, latent size 128) whose networks are built with them."""
-    if not generator_kwargs and not discriminator_kwargs:
-        return build_model(preset, image_shape, seed=seed, **kwargs)
-    recipe = PRESETS[preset]
-    return recipe.model_class(
-        recipe.generator(128, image_shape, **(generator_kwargs or {})),
-        recipe.discriminator(image_shape, **(discriminator_kwargs or {})),
-        latent_dim=128,
-        seed=seed,
-        **{**recipe.model_kwargs, **kwargs},
-    )
 
 
 def run(name, size, seed, seconds, marks, metric, epoch_images):
@@ -111,7 +97,7 @@ def run(name, size, seed, seconds, marks, metric, epoch_images):
     preset, compile_kwargs, model_kwargs = variant(name)
     batch_size = PRESETS[preset].batch_size
     data = kg.data.load("colored_fashion_mnist", image_size=size, batch_size=batch_size, seed=seed)
-    model = build(preset, (size, size, 3), seed, **model_kwargs)
+    model = build_model(preset, (size, size, 3), seed=seed, **model_kwargs)
     model.compile(**compile_kwargs)
     budget = Budget(
         seconds, marks, lambda m: Evaluator([metric], dataset=COLORED).evaluate(m)[metric]

@@ -7,6 +7,7 @@ Latent presets (`Preset`, the residual and style-based ones with the networks of
 
 import dataclasses
 import functools
+import inspect
 from collections.abc import Callable, Mapping
 
 from keras_gans import networks
@@ -275,6 +276,8 @@ def build_model(
     ema_decay=None,
     spectral_norm=None,
     target_shape=None,
+    generator_options=None,
+    discriminator_options=None,
 ):
     """Builds an uncompiled model by preset name.
 
@@ -308,8 +311,21 @@ def build_model(
         spectral_norm: bool or None: spectral normalisation in the
             discriminator's layers (DCGAN and ResNet discriminators). Defaults to
             `None`, the preset's choice.
+        generator_options: dict or None, more arguments of the preset's
+            generator builder (`preset.generator`, a latent preset), e.g.
+            `{"upsampling": "nearest"}` for `kg.networks.dcgan_generator`.
+            Defaults to `None`.
+        discriminator_options: the same for the discriminator builder, e.g.
+            `{"normalization": "layer"}`. Defaults to `None`.
     """
     name, preset = preset, get_preset(preset)
+    if preset.translation and (generator_options or discriminator_options):
+        raise ValueError(
+            "`generator_options` and `discriminator_options` apply to the latent presets' "
+            f"builders; the '{name}' preset builds its networks itself. Received: "
+            f"generator_options={generator_options!r}, "
+            f"discriminator_options={discriminator_options!r}"
+        )
     if preset.translation:
         image_shape = tuple(image_shape)
         target_shape = image_shape if target_shape is None else tuple(target_shape)
@@ -323,8 +339,17 @@ def build_model(
         if num_classes is None:
             raise ValueError(f"The '{name}' preset is conditional. Received: num_classes=None")
         conditional = {"num_classes": num_classes}
-    discriminator_options = {}
+    generator_options = _builder_options(preset.generator, generator_options, "generator")
+    discriminator_options = _builder_options(
+        preset.discriminator, discriminator_options, "discriminator"
+    )
     if spectral_norm is not None:
+        if "spectral_norm" in discriminator_options:
+            raise ValueError(
+                "Pass `spectral_norm` once: as an argument or in `discriminator_options`. "
+                f"Received: spectral_norm={spectral_norm!r} and discriminator_options="
+                f"{discriminator_options!r}"
+            )
         if preset.generator is networks.mlp_generator:
             raise ValueError(
                 "`spectral_norm` applies to the DCGAN and ResNet discriminators, not to the "
@@ -336,10 +361,38 @@ def build_model(
     if ema_decay is not None:
         model_kwargs["ema_decay"] = ema_decay
     return preset.model_class(
-        preset.generator(latent_dim, image_shape, **conditional),
+        preset.generator(latent_dim, image_shape, **conditional, **generator_options),
         preset.discriminator(image_shape, **conditional, **discriminator_options),
         latent_dim=latent_dim,
         seed=seed,
         **conditional,
         **model_kwargs,
     )
+
+
+def _builder_options(builder, options, network):
+    """`options` (a dict or None) as keyword arguments of `builder`; a clear error otherwise."""
+    if options is not None and not isinstance(options, Mapping):
+        raise ValueError(
+            f"`{network}_options` must be a dict of arguments of {_name(builder)}. "
+            f"Received: {network}_options={options!r}"
+        )
+    options = dict(options or {})
+    # Its optional arguments; the shapes, latent size and classes are build_model's own.
+    accepted = [
+        name
+        for name, parameter in inspect.signature(builder).parameters.items()
+        if parameter.default is not parameter.empty and name != "num_classes"
+    ]
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise ValueError(
+            f"`{network}_options` must be arguments of {_name(builder)}, which takes "
+            f"{f'the options {accepted}' if accepted else 'no options'}. Received unknown "
+            f"options: {unknown}"
+        )
+    return options
+
+
+def _name(builder):
+    return getattr(builder, "func", builder).__name__  # a functools.partial names its function
