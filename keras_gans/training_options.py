@@ -166,6 +166,13 @@ def _core_options(preset_names):
             "history pools)",
             switch=True,
         ),
+        TrainingOption(
+            "diagnostics_every_n_steps", "compile", 1,
+            "measure the gradient norms and diversity that the monitor reads on the first "
+            "step of each epoch and every N-th step (they cost a few percent of a large "
+            "network's step)",
+            type=positive_int,
+        ),
         # The tricks' options come here (`training_options`).
         # === Run ===
         TrainingOption("epochs", "run", 5, "total epochs, an interrupted run's included",

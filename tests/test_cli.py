@@ -55,6 +55,7 @@ def tiny_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cli")
     data = save_npz(folder / "tiny.npz")
     argv = ["train", "--dataset", data, "--epochs", "2", "--steps-per-epoch", "2", *TINY]
+    argv += ["--diagnostics-every-n-steps", "3"]
     assert cli.main([*argv, "--out", str(folder / "run")]) == 0
     return folder / "run"
 
@@ -76,6 +77,7 @@ def test_train_writes_the_run_folder(tiny_run):
     assert json.loads((tiny_run / RESUME_FILE).read_text())["saved_epochs"] == 2
     model = keras.models.load_model(tiny_run / "model.keras")
     assert model.latent_dim == 8 and int(model.optimizers["generator"].iterations) == 2 * 2
+    assert model.diagnostics_every_n_steps == 3
 
 
 def test_sample_writes_a_grid(tiny_run, tmp_path, monkeypatch, capsys):

@@ -53,6 +53,8 @@ HELP = {
         "--reuse-fakes": "(default: True)",
         "--simultaneous-updates": "(one pass of D fewer per step, unless D judges a CycleGAN's "
         "history pools) (default: False)",
+        "--diagnostics-every-n-steps": "on the first step of each epoch and every N-th step "
+        "(they cost a few percent of a large network's step) (default: 1)",
         "--spectral-norm": "default: the preset's",
         "--label-smoothing": "one-sided label smoothing of the real target (default: 0.0)",
         "--steps-per-epoch": "default: the whole dataset",
