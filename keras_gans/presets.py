@@ -7,10 +7,10 @@ Latent presets (`Preset`, the residual and style-based ones with the networks of
 
 import dataclasses
 import functools
-import inspect
 from collections.abc import Callable, Mapping
 
 from keras_gans import networks
+from keras_gans.builder_options import builder_options
 from keras_gans.models import GAN, WGAN, WGANGP, ConditionalGAN, CycleGAN, Pix2Pix
 from keras_gans.preset_networks import (
     resnet_sngan_discriminator,
@@ -339,8 +339,8 @@ def build_model(
         if num_classes is None:
             raise ValueError(f"The '{name}' preset is conditional. Received: num_classes=None")
         conditional = {"num_classes": num_classes}
-    generator_options = _builder_options(preset.generator, generator_options, "generator")
-    discriminator_options = _builder_options(
+    generator_options = builder_options(preset.generator, generator_options, "generator")
+    discriminator_options = builder_options(
         preset.discriminator, discriminator_options, "discriminator"
     )
     if spectral_norm is not None:
@@ -368,31 +368,3 @@ def build_model(
         **conditional,
         **model_kwargs,
     )
-
-
-def _builder_options(builder, options, network):
-    """`options` (a dict or None) as keyword arguments of `builder`; a clear error otherwise."""
-    if options is not None and not isinstance(options, Mapping):
-        raise ValueError(
-            f"`{network}_options` must be a dict of arguments of {_name(builder)}. "
-            f"Received: {network}_options={options!r}"
-        )
-    options = dict(options or {})
-    # Its optional arguments; the shapes, latent size and classes are build_model's own.
-    accepted = [
-        name
-        for name, parameter in inspect.signature(builder).parameters.items()
-        if parameter.default is not parameter.empty and name != "num_classes"
-    ]
-    unknown = sorted(set(options) - set(accepted))
-    if unknown:
-        raise ValueError(
-            f"`{network}_options` must be arguments of {_name(builder)}, which takes "
-            f"{f'the options {accepted}' if accepted else 'no options'}. Received unknown "
-            f"options: {unknown}"
-        )
-    return options
-
-
-def _name(builder):
-    return getattr(builder, "func", builder).__name__  # a functools.partial names its function

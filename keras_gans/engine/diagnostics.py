@@ -30,6 +30,7 @@ import tensorflow as tf
 from keras import ops
 
 from keras_gans.losses import global_batch_mean, num_replicas
+from keras_gans.step_schedule import on_schedule
 
 
 class Sampled(NamedTuple):
@@ -52,12 +53,11 @@ def due(model, name):
     tracker still empty, so that every epoch logs a value) and on every N-th
     generator update (steps 0, N, 2N, ...).
     """
-    every = getattr(model, "diagnostics_every_n_steps", 1)
+    every = model.diagnostics_every_n_steps
     if every == 1 or num_replicas() > 1:
         return True
     first_of_epoch = ops.equal(model.trackers.get(name).count, 0.0)
-    on_schedule = ops.equal(model.optimizers["generator"].iterations % every, 0)
-    return ops.logical_or(first_of_epoch, on_schedule)
+    return ops.logical_or(first_of_epoch, on_schedule(model, every))
 
 
 def measured(is_due, compute):

@@ -9,6 +9,7 @@ from keras import ops
 from keras_gans import mixed_precision
 from keras_gans.losses import global_batch_mean
 from keras_gans.losses.reduction import mean_over_global_batch
+from keras_gans.step_schedule import lazily
 from keras_gans.tricks.trick import Option, Trick, check_count
 
 
@@ -167,14 +168,7 @@ class PathLengthPenalty(Trick):
             batch_size = max(batch_size, 1)
         else:
             batch_size = ops.maximum(batch_size, 1)
-        if self.every_n_steps == 1:
-            return {self.log_name: self.penalty(model, batch_size)}
-        step = model.optimizers["generator"].iterations
-        penalty = ops.cond(
-            ops.equal(step % self.every_n_steps, 0),
-            lambda: self.every_n_steps * self.penalty(model, batch_size),
-            lambda: ops.zeros((), "float32"),
-        )
+        penalty = lazily(model, self.every_n_steps, lambda: self.penalty(model, batch_size))
         return {self.log_name: penalty}
 
     def get_config(self):

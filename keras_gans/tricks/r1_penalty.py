@@ -5,6 +5,7 @@ from keras import ops
 
 from keras_gans import mixed_precision
 from keras_gans.losses import global_batch_mean
+from keras_gans.step_schedule import lazily
 from keras_gans.tricks.trick import Option, Trick, check_count
 
 
@@ -64,12 +65,7 @@ class R1Penalty(Trick):
 
     def discriminator_terms(self, model, state):
         images = ops.stop_gradient(self.penalised_images(state))
-        if self.every_n_steps == 1:
-            return {self.log_name: self.gradient_penalty(model, images, state)}
-        step = model.optimizers["generator"].iterations
-        penalty = ops.cond(
-            ops.equal(step % self.every_n_steps, 0),
-            lambda: self.every_n_steps * self.gradient_penalty(model, images, state),
-            lambda: ops.zeros((), "float32"),
+        penalty = lazily(
+            model, self.every_n_steps, lambda: self.gradient_penalty(model, images, state)
         )
         return {self.log_name: penalty}
