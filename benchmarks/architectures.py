@@ -23,7 +23,8 @@ monitor's warnings.
         --seconds 300 --seeds 0,1,2 [--marks 1] [--num-images 10000]
 
 A contender may add compile options to its preset after `+`
-(`--presets dcgan,dcgan+label_smoothing=0.1`; see `variant`).
+(`--presets dcgan,dcgan+label_smoothing=0.1`, `resnet_sngan+critic_steps=1+batch_size=64`;
+see `variant`).
 """
 
 import argparse
@@ -69,18 +70,24 @@ class Budget(keras.callbacks.Callback):
 
 
 def variant(name):
-    """`(preset, compile kwargs, build_model kwargs)` of a contender: a preset, or one
-    with options after `+`: `dcgan+label_smoothing=0.1+instance_noise=0.1`. `d_lr=X`
-    gives D `Adam(X, beta_1=0.5)`; `ema_decay=X` goes to `build_model`; `g_<argument>=X`
+    """`(preset, compile kwargs, build_model kwargs, recipe)` of a contender: a preset, or
+    one with options after `+`: `dcgan+label_smoothing=0.1+instance_noise=0.1`. `d_lr=X`
+    gives D `Adam(X, beta_1=0.5)`; `batch_size=N` and `critic_steps=N` replace the
+    preset's (`recipe`: the batch size and the model's `critic_steps`);
+    `ema_decay=X` goes to `build_model`; `g_<argument>=X`
     and `d_<argument>=X` build the preset's generator or discriminator with
     `<argument>=X` (`g_filters=256`, `g_upsampling="nearest"`, `d_normalization="layer"`:
     `build_model`'s `generator_options` and `discriminator_options`); the rest go to
     `compile`. Values are JSON."""
     preset, *options = name.split("+")
     kwargs, model_kwargs = dict(PRESETS[preset].compile_kwargs), {}
+    recipe = {"batch_size": PRESETS[preset].batch_size}
+    recipe["critic_steps"] = PRESETS[preset].model_kwargs.get("critic_steps", 1)
     for option in options:
         key, value = option.split("=")
-        if key == "d_lr":
+        if key in recipe:
+            recipe[key] = int(value)
+        elif key == "d_lr":
             kwargs["d_optimizer"] = keras.optimizers.Adam(float(value), beta_1=0.5)
         elif key == "ema_decay":
             model_kwargs[key] = float(value)
@@ -89,15 +96,16 @@ def variant(name):
             model_kwargs.setdefault(networks, {})[key[2:]] = json.loads(value)
         else:
             kwargs[key] = json.loads(value)
-    return preset, kwargs, model_kwargs
+    return preset, kwargs, model_kwargs, recipe
 
 
 def run(name, size, seed, seconds, marks, metric, epoch_images):
     keras.utils.set_random_seed(seed)
-    preset, compile_kwargs, model_kwargs = variant(name)
-    batch_size = PRESETS[preset].batch_size
+    preset, compile_kwargs, model_kwargs, recipe = variant(name)
+    batch_size = recipe["batch_size"]
     data = kg.data.load("colored_fashion_mnist", image_size=size, batch_size=batch_size, seed=seed)
     model = build_model(preset, (size, size, 3), seed=seed, **model_kwargs)
+    model.critic_steps = recipe["critic_steps"]
     model.compile(**compile_kwargs)
     budget = Budget(
         seconds, marks, lambda m: Evaluator([metric], dataset=COLORED).evaluate(m)[metric]

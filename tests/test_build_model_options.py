@@ -66,10 +66,11 @@ def test_image_to_image_presets_refuse_network_options():
 
 def test_the_architectures_benchmark_passes_g_and_d_options_to_build_model():
     architectures = load_benchmark("architectures")
-    preset, compile_kwargs, model_kwargs = architectures.variant(
+    preset, compile_kwargs, model_kwargs, recipe = architectures.variant(
         'dcgan+g_upsampling="nearest"+d_normalization="layer"+ema_decay=0.999+label_smoothing=0.1'
     )
     assert preset == "dcgan" and compile_kwargs["label_smoothing"] == 0.1
+    assert recipe == {"batch_size": 32, "critic_steps": 1}  # the preset's own
     assert model_kwargs == {
         "generator_options": {"upsampling": "nearest"},
         "discriminator_options": {"normalization": "layer"},
@@ -77,3 +78,13 @@ def test_the_architectures_benchmark_passes_g_and_d_options_to_build_model():
     }
     model = build_model(preset, SHAPE, latent_dim=8, **model_kwargs)
     assert isinstance(model.generator, keras.Model) and model.ema_decay == 0.999
+
+
+def test_the_architectures_benchmark_replaces_the_batch_size_and_critic_steps():
+    architectures = load_benchmark("architectures")
+    assert architectures.variant("resnet_sngan")[3] == {"batch_size": 320, "critic_steps": 5}
+    preset, compile_kwargs, _, recipe = architectures.variant(
+        "resnet_sngan+critic_steps=1+batch_size=64"
+    )
+    assert preset == "resnet_sngan" and recipe == {"batch_size": 64, "critic_steps": 1}
+    assert compile_kwargs["loss"] == "hinge"  # the rest of the recipe is the preset's
