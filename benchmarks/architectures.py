@@ -41,6 +41,7 @@ import keras  # noqa: E402
 import keras_gans as kg  # noqa: E402
 from keras_gans.metrics.evaluator import Evaluator  # noqa: E402
 from keras_gans.presets import PRESETS, build_model  # noqa: E402
+from keras_gans.tricks.trick import check_count  # noqa: E402
 
 COLORED = "colored_fashion_mnist"
 
@@ -86,7 +87,7 @@ def variant(name):
     for option in options:
         key, value = option.split("=")
         if key in recipe:
-            recipe[key] = int(value)
+            recipe[key] = check_count(json.loads(value), key)
         elif key == "d_lr":
             kwargs["d_optimizer"] = keras.optimizers.Adam(float(value), beta_1=0.5)
         elif key == "ema_decay":

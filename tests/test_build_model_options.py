@@ -88,3 +88,5 @@ def test_the_architectures_benchmark_replaces_the_batch_size_and_critic_steps():
     )
     assert preset == "resnet_sngan" and recipe == {"batch_size": 64, "critic_steps": 1}
     assert compile_kwargs["loss"] == "hinge"  # the rest of the recipe is the preset's
+    with pytest.raises(ValueError, match=r"Received: critic_steps=0"):
+        architectures.variant("resnet_sngan+critic_steps=0")
